@@ -1,0 +1,101 @@
+// Status and Result<T>: the one error type used throughout alertgate.
+//
+// Library code never throws; exceptions raised by third-party libraries are
+// caught at the module boundary and turned into a Status. The mapping from
+// StatusCode to HTTP status codes and process exit codes lives in exactly one
+// place each (http/errors.cc, cli/exit_codes.h).
+#pragma once
+
+#include <cassert>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace alertgate {
+
+enum class StatusCode {
+  kOk,
+  kInvalidArgument,  // malformed input: never retried by the caller
+  kNotFound,         // unknown drill, scenario or injection
+  kConflict,         // request contradicts stored state
+  kTooLarge,         // body or field over a configured limit
+  kUnauthenticated,  // missing or wrong credentials
+  kUnavailable,      // storage could not commit: the caller should retry
+  kInternal,         // a bug
+};
+
+// Returns a stable lowercase name, e.g. "invalid_argument".
+const char* StatusCodeName(StatusCode code);
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  static Status Ok() { return Status(); }
+
+  bool ok() const { return code_ == StatusCode::kOk; }
+  StatusCode code() const { return code_; }
+  const std::string& message() const { return message_; }
+
+  // Prefixes the message with context: "config.yml:3: " + message.
+  Status WithContext(const std::string& context) const {
+    if (ok()) return *this;
+    return Status(code_, context + message_);
+  }
+
+  std::string ToString() const;
+
+ private:
+  StatusCode code_ = StatusCode::kOk;
+  std::string message_;
+};
+
+inline Status InvalidArgument(std::string msg) {
+  return Status(StatusCode::kInvalidArgument, std::move(msg));
+}
+inline Status NotFound(std::string msg) { return Status(StatusCode::kNotFound, std::move(msg)); }
+inline Status Conflict(std::string msg) { return Status(StatusCode::kConflict, std::move(msg)); }
+inline Status TooLarge(std::string msg) { return Status(StatusCode::kTooLarge, std::move(msg)); }
+inline Status Unavailable(std::string msg) {
+  return Status(StatusCode::kUnavailable, std::move(msg));
+}
+inline Status Internal(std::string msg) { return Status(StatusCode::kInternal, std::move(msg)); }
+
+// Result<T> holds either a value or a non-OK Status.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
+    assert(!std::get<Status>(v_).ok());
+  }
+
+  bool ok() const { return std::holds_alternative<T>(v_); }
+  const Status& status() const {
+    static const Status kOkStatus;
+    return ok() ? kOkStatus : std::get<Status>(v_);
+  }
+
+  T& value() & { return std::get<T>(v_); }
+  const T& value() const& { return std::get<T>(v_); }
+  T&& value() && { return std::get<T>(std::move(v_)); }
+
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+ private:
+  std::variant<T, Status> v_;
+};
+
+}  // namespace alertgate
+
+// Returns early from the calling function when `expr` (a Status) is not OK.
+#define AG_RETURN_IF_ERROR(expr)            \
+  do {                                      \
+    ::alertgate::Status ag_status_ = (expr); \
+    if (!ag_status_.ok()) return ag_status_; \
+  } while (0)
