@@ -67,7 +67,7 @@ inline Status Internal(std::string msg) { return Status(StatusCode::kInternal, s
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok());
   }
@@ -94,8 +94,8 @@ class [[nodiscard]] Result {
 }  // namespace alertgate
 
 // Returns early from the calling function when `expr` (a Status) is not OK.
-#define AG_RETURN_IF_ERROR(expr)            \
-  do {                                      \
+#define AG_RETURN_IF_ERROR(expr)             \
+  do {                                       \
     ::alertgate::Status ag_status_ = (expr); \
     if (!ag_status_.ok()) return ag_status_; \
   } while (0)

@@ -43,8 +43,8 @@ struct WebhookMessage {
 
 struct WebhookLimits {
   size_t max_alerts = 10000;
-  size_t max_labels = 256;           // per label set
-  size_t max_label_bytes = 16384;    // per name or value
+  size_t max_labels = 256;         // per label set
+  size_t max_label_bytes = 16384;  // per name or value
 };
 
 // Parses and validates a webhook body.

@@ -1,0 +1,128 @@
+#include "app/app.h"
+
+#include <prometheus/registry.h>
+
+#include <filesystem>
+
+#include "config/config.h"
+#include "metrics/metrics.h"
+#include "service/service.h"
+#include "store/sqlite_store.h"
+
+namespace alertgate {
+
+Result<std::unique_ptr<App>> App::Create(const ServeOptions& options, const Clock* clock,
+                                         std::ostream* log_out) {
+  auto level = ParseLogLevel(options.log_level);
+  if (!level.ok()) return level.status().WithContext("--log.level: ");
+  auto format = ParseLogFormat(options.log_format);
+  if (!format.ok()) return format.status().WithContext("--log.format: ");
+  auto address = ParseListenAddress(options.listen_address);
+  if (!address.ok()) return address.status().WithContext("--web.listen-address: ");
+
+  std::unique_ptr<App> app(new App());
+  app->options_ = options;
+  app->clock_ = clock;
+  app->log_ = std::make_unique<Logger>(log_out, clock, *level, *format);
+
+  auto config = LoadConfigFile(options.config_file);
+  if (!config.ok()) return config.status();
+
+  std::string db_path = options.storage_path;
+  if (db_path != ":memory:") {
+    std::error_code ec;
+    std::filesystem::create_directories(options.storage_path, ec);
+    if (ec) {
+      return Unavailable("--storage.path: cannot create directory " + options.storage_path + ": " +
+                         ec.message());
+    }
+    db_path = (std::filesystem::path(options.storage_path) / "alertgate.db").string();
+  }
+  auto store = SqliteStore::Open(db_path);
+  if (!store.ok()) return store.status().WithContext("--storage.path: ");
+  app->store_ = std::move(store).value();
+
+  app->registry_ = std::make_shared<prometheus::Registry>();
+  app->metrics_ = std::make_unique<Metrics>(app->registry_);
+  app->metrics_->SetConfigReload(true, clock->Now());
+  app->service_ = std::make_unique<Service>(
+      app->store_.get(), clock, app->metrics_.get(), app->log_.get(),
+      std::make_shared<const Config>(std::move(config).value()), options.webhook);
+  AG_RETURN_IF_ERROR(app->service_->PublishAll());
+
+  App* raw = app.get();
+  app->service_->SetOnChange([raw] {
+    std::lock_guard<std::mutex> lock(raw->tick_mu_);
+    raw->tick_requested_ = true;
+    raw->tick_cv_.notify_one();
+  });
+  app->http_ =
+      std::make_unique<HttpServer>(app->service_.get(), app->metrics_.get(), app->log_.get(),
+                                   options.http, [raw] { return raw->Reload(); });
+  AG_RETURN_IF_ERROR(app->http_->Bind(*address).WithContext("--web.listen-address: "));
+  return app;
+}
+
+App::~App() {
+  Shutdown();
+  if (ticker_.joinable()) ticker_.join();
+}
+
+int App::port() const { return http_->port(); }
+
+void App::Run() {
+  const auto cfg = service_->config();
+  log_->Info("alertgate started", {{"version", ALERTGATE_VERSION},
+                                   {"config", options_.config_file},
+                                   {"scenarios", std::to_string(cfg->scenarios.size())},
+                                   {"storage", options_.storage_path},
+                                   {"address", options_.listen_address},
+                                   {"port", std::to_string(port())}});
+  ticker_ = std::thread([this] { TickerLoop(); });
+  http_->Serve();
+  log_->Info("alertgate stopped");
+}
+
+void App::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(tick_mu_);
+    if (stopping_) return;
+    stopping_ = true;
+    tick_cv_.notify_all();
+  }
+  if (http_) http_->Stop();
+}
+
+void App::TickNow() { service_->Tick(); }
+
+void App::TickerLoop() {
+  std::unique_lock<std::mutex> lock(tick_mu_);
+  while (!stopping_) {
+    tick_cv_.wait_for(lock, options_.tick_interval,
+                      [this] { return stopping_ || tick_requested_; });
+    if (stopping_) break;
+    tick_requested_ = false;
+    lock.unlock();
+    service_->Tick();
+    lock.lock();
+  }
+}
+
+Status App::Reload() {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  auto config = LoadConfigFile(options_.config_file);
+  if (!config.ok()) {
+    metrics_->SetConfigReload(false, clock_->Now());
+    log_->Error("config reload failed; keeping the previous config",
+                {{"config", options_.config_file}, {"err", config.status().message()}});
+    return config.status();
+  }
+  const size_t n = config->scenarios.size();
+  service_->SetConfig(std::make_shared<const Config>(std::move(config).value()));
+  metrics_->SetConfigReload(true, clock_->Now());
+  log_->Info("config reloaded",
+             {{"config", options_.config_file}, {"scenarios", std::to_string(n)}});
+  return Status::Ok();
+}
+
+}  // namespace alertgate

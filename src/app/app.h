@@ -1,0 +1,83 @@
+// `alertgate serve`: wires config, storage, service, metrics, HTTP and the
+// ticker together. Signals are translated in main.cc, never here.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <thread>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/status.h"
+#include "http/server.h"
+#include "ingest/webhook.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace alertgate {
+
+class Metrics;
+class Service;
+class Store;
+
+struct ServeOptions {
+  std::string config_file = "alertgate.yml";
+  std::string listen_address = ":9095";
+  std::string storage_path = "data/";  // a directory; the database is <path>/alertgate.db
+  std::string log_level = "info";
+  std::string log_format = "logfmt";
+  HttpOptions http;
+  WebhookLimits webhook;
+  // How often windows are re-checked so verdicts close without a request.
+  std::chrono::milliseconds tick_interval{1000};
+};
+
+class App {
+ public:
+  // Loads the config, opens storage and binds the port. Nothing is served
+  // until Run(). `clock` and `log_out` must outlive the app.
+  static Result<std::unique_ptr<App>> Create(const ServeOptions& options, const Clock* clock,
+                                             std::ostream* log_out);
+  ~App();
+
+  // Serves until Shutdown(); blocks.
+  void Run();
+  // Stops serving; safe from any thread, idempotent.
+  void Shutdown();
+  // Re-reads the config file; a bad file keeps the old config (and says so).
+  Status Reload();
+
+  int port() const;
+  Logger& logger() { return *log_; }
+  Service& service() { return *service_; }
+  // Re-evaluate live drills now (the ticker also does this once a second).
+  void TickNow();
+
+ private:
+  App() = default;
+  void TickerLoop();
+
+  ServeOptions options_;
+  const Clock* clock_ = nullptr;
+  std::unique_ptr<Logger> log_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<HttpServer> http_;
+
+  std::mutex reload_mu_;
+  std::mutex tick_mu_;
+  std::condition_variable tick_cv_;
+  bool tick_requested_ = false;  // GUARDED_BY(tick_mu_)
+  bool stopping_ = false;        // GUARDED_BY(tick_mu_)
+  std::thread ticker_;
+};
+
+}  // namespace alertgate

@@ -1,0 +1,77 @@
+#include "cli/serve.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "app/app.h"
+
+namespace alertgate {
+namespace {
+
+int RunServe(const ServeOptions& options) {
+  // Block the signals in every thread; one thread receives them with sigwait
+  // and translates them into App calls.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  static const SystemClock clock;
+  auto app = App::Create(options, &clock, &std::cerr);
+  if (!app.ok()) {
+    Logger log(&std::cerr, &clock, LogLevel::kInfo, LogFormat::kLogfmt);
+    log.Error("alertgate cannot start", {{"err", app.status().message()}});
+    return 1;
+  }
+  App* raw = app->get();
+  std::thread signals([raw, set] {
+    for (;;) {
+      int sig = 0;
+      if (sigwait(&set, &sig) != 0) continue;
+      if (sig == SIGHUP) {
+        (void)raw->Reload();
+        continue;
+      }
+      raw->logger().Info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+      raw->Shutdown();
+      return;
+    }
+  });
+  signals.detach();
+  (*app)->Run();
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, int* exit_code) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve",
+      "Run the referee: receive Alertmanager webhooks and injections, keep verdicts, "
+      "serve the HTTP API and /metrics.");
+  cmd->add_option("--config.file", options->config_file,
+                  "Scenario configuration (YAML). Reloaded on SIGHUP and POST /-/reload.")
+      ->capture_default_str();
+  cmd->add_option("--web.listen-address", options->listen_address,
+                  "Address for the API, webhooks and /metrics, as host:port or :port.")
+      ->capture_default_str();
+  cmd->add_option("--web.max-body-bytes", options->http.max_body_bytes,
+                  "Largest request body accepted; larger ones get 413.")
+      ->capture_default_str();
+  cmd->add_option("--storage.path", options->storage_path,
+                  "Directory of the SQLite database (alertgate.db, WAL mode).")
+      ->capture_default_str();
+  cmd->add_option("--log.level", options->log_level, "debug, info, warn or error.")
+      ->capture_default_str();
+  cmd->add_option("--log.format", options->log_format, "logfmt or json.")->capture_default_str();
+  cmd->callback([options, exit_code] { *exit_code = RunServe(*options); });
+}
+
+}  // namespace alertgate

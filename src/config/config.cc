@@ -1,0 +1,204 @@
+#include "config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/duration.h"
+
+namespace alertgate {
+namespace {
+
+// Carries the file name so every error can say "file:line: ...".
+class Loader {
+ public:
+  explicit Loader(std::string filename) : filename_(std::move(filename)) {}
+
+  Status Error(const YAML::Node& node, const std::string& what) const {
+    std::string where = filename_;
+    if (node.IsDefined() && node.Mark().line >= 0) {
+      where += ":" + std::to_string(node.Mark().line + 1);
+    }
+    return InvalidArgument(where + ": " + what);
+  }
+
+  Status CheckKeys(const YAML::Node& map, const std::string& context,
+                   const std::set<std::string>& allowed) const {
+    for (const auto& kv : map) {
+      if (!kv.first.IsScalar()) return Error(kv.first, context + ": keys must be strings");
+      const std::string key = kv.first.Scalar();
+      if (allowed.count(key) == 0) {
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        return Error(kv.first,
+                     "unknown field \"" + key + "\" in " + context + " (known: " + list + ")");
+      }
+    }
+    return Status::Ok();
+  }
+
+  Result<std::string> String(const YAML::Node& node, const std::string& field) const {
+    if (!node.IsScalar()) return Error(node, field + ": expected a string");
+    return node.Scalar();
+  }
+
+  Result<Duration> Dur(const YAML::Node& node, const std::string& field) const {
+    if (!node.IsScalar()) return Error(node, field + ": expected a duration such as 1m30s");
+    auto d = ParseDuration(node.Scalar());
+    if (!d.ok()) return Error(node, field + ": " + d.status().message());
+    return *d;
+  }
+
+  Result<Config> Load(const YAML::Node& root) const {
+    Config cfg;
+    cfg.source = filename_;
+    if (!root.IsDefined() || root.IsNull()) return Error(root, "the file is empty");
+    if (!root.IsMap()) return Error(root, "expected a mapping with 'global' and 'scenarios'");
+    AG_RETURN_IF_ERROR(CheckKeys(root, "the top level", {"global", "scenarios"}));
+
+    if (const YAML::Node global = root["global"]; global.IsDefined() && !global.IsNull()) {
+      if (!global.IsMap()) return Error(global, "global: expected a mapping");
+      AG_RETURN_IF_ERROR(CheckKeys(global, "global", {"gate", "window", "skew_tolerance"}));
+      if (global["gate"]) {
+        auto d = Dur(global["gate"], "global.gate");
+        if (!d.ok()) return d.status();
+        cfg.gate = *d;
+      }
+      if (global["window"]) {
+        auto d = Dur(global["window"], "global.window");
+        if (!d.ok()) return d.status();
+        cfg.window = *d;
+      }
+      if (global["skew_tolerance"]) {
+        auto d = Dur(global["skew_tolerance"], "global.skew_tolerance");
+        if (!d.ok()) return d.status();
+        cfg.skew_tolerance = *d;
+      }
+      if (cfg.gate.count() <= 0) return Error(global["gate"], "global.gate: must be positive");
+      if (cfg.window < cfg.gate) {
+        return Error(global["window"] ? global["window"] : global,
+                     "global.window (" + FormatDuration(cfg.window) +
+                         ") must not be shorter than global.gate (" + FormatDuration(cfg.gate) +
+                         ")");
+      }
+    }
+
+    const YAML::Node scenarios = root["scenarios"];
+    if (!scenarios.IsDefined() || scenarios.IsNull()) {
+      return Error(root, "scenarios: missing; declare at least one scenario");
+    }
+    if (!scenarios.IsSequence()) return Error(scenarios, "scenarios: expected a list");
+    std::set<std::string> seen;
+    for (size_t i = 0; i < scenarios.size(); ++i) {
+      auto sc = LoadScenario(scenarios[i], i, cfg);
+      if (!sc.ok()) return sc.status();
+      if (!seen.insert(sc->id).second) {
+        return Error(scenarios[i]["id"],
+                     "scenarios[" + std::to_string(i) + "].id: duplicate id \"" + sc->id + "\"");
+      }
+      cfg.scenarios.push_back(std::move(sc).value());
+    }
+    if (cfg.scenarios.empty()) return Error(scenarios, "scenarios: declare at least one scenario");
+    return cfg;
+  }
+
+  Result<Scenario> LoadScenario(const YAML::Node& node, size_t index, const Config& cfg) const {
+    const std::string ctx = "scenarios[" + std::to_string(index) + "]";
+    if (!node.IsMap()) return Error(node, ctx + ": expected a mapping");
+    AG_RETURN_IF_ERROR(CheckKeys(node, ctx, {"id", "name", "runbook", "expect", "gate", "window"}));
+    Scenario sc;
+    if (!node["id"]) return Error(node, ctx + ".id: missing required field");
+    auto id = String(node["id"], ctx + ".id");
+    if (!id.ok()) return id.status();
+    sc.id = *id;
+    if (sc.id.empty() ||
+        sc.id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789_.-") != std::string::npos ||
+        sc.id.size() > 64) {
+      return Error(node["id"], ctx + ".id: \"" + sc.id +
+                                   "\" must be 1-64 characters of letters, digits, '_', '.', '-'");
+    }
+    if (node["name"]) {
+      auto v = String(node["name"], ctx + ".name");
+      if (!v.ok()) return v.status();
+      sc.name = *v;
+    }
+    if (sc.name.empty()) sc.name = sc.id;
+    if (node["runbook"]) {
+      auto v = String(node["runbook"], ctx + ".runbook");
+      if (!v.ok()) return v.status();
+      sc.runbook = *v;
+    }
+    const YAML::Node expect = node["expect"];
+    if (!expect) return Error(node, ctx + ".expect: missing; list at least one alert matcher");
+    if (!expect.IsSequence() || expect.size() == 0) {
+      return Error(expect, ctx + ".expect: expected a non-empty list of matchers");
+    }
+    for (size_t j = 0; j < expect.size(); ++j) {
+      const std::string ectx = ctx + ".expect[" + std::to_string(j) + "]";
+      auto text = String(expect[j], ectx);
+      if (!text.ok()) return text.status();
+      auto set = ParseMatchers(*text);
+      if (!set.ok()) return Error(expect[j], ectx + ": " + set.status().message());
+      sc.expect.push_back(std::move(set).value());
+    }
+    sc.gate = cfg.gate;
+    sc.window = cfg.window;
+    if (node["gate"]) {
+      auto d = Dur(node["gate"], ctx + ".gate");
+      if (!d.ok()) return d.status();
+      if (d->count() <= 0) return Error(node["gate"], ctx + ".gate: must be positive");
+      sc.gate = *d;
+    }
+    if (node["window"]) {
+      auto d = Dur(node["window"], ctx + ".window");
+      if (!d.ok()) return d.status();
+      sc.window = *d;
+    }
+    if (sc.window < sc.gate) {
+      return Error(node["window"] ? node["window"] : node,
+                   ctx + ": window (" + FormatDuration(sc.window) +
+                       ") must not be shorter than gate (" + FormatDuration(sc.gate) + ")");
+    }
+    return sc;
+  }
+
+ private:
+  std::string filename_;
+};
+
+}  // namespace
+
+const Scenario* Config::FindScenario(std::string_view id) const {
+  for (const auto& s : scenarios) {
+    if (s.id == id) return &s;
+  }
+  return nullptr;
+}
+
+Result<Config> ParseConfig(std::string_view yaml, const std::string& filename) {
+  Loader loader(filename);
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument(filename + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  try {
+    return loader.Load(root);
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument(filename + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument(path + ": cannot read the config file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseConfig(ss.str(), path);
+}
+
+}  // namespace alertgate

@@ -1,0 +1,242 @@
+#include "correlate/evaluate.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+namespace alertgate {
+namespace {
+
+AlertRef MakeRef(const Notification& n) {
+  return AlertRef{n.AlertName(), n.fingerprint, n.labels, n.starts_at, n.received_at};
+}
+
+MatcherSet ParseDrillMatchers(const Drill& drill) {
+  std::vector<Matcher> all;
+  for (const auto& text : drill.matchers) {
+    auto set = ParseMatchers(text);
+    if (!set.ok()) continue;  // validated on the way in; never happens for stored drills
+    for (const auto& m : set->matchers()) all.push_back(m);
+  }
+  return MatcherSet(std::move(all));
+}
+
+bool IsFiring(const Notification& n) { return n.status == "firing"; }
+
+ExpectationResult EvaluateExpectation(const MatcherSet& expect, const MatcherSet& drill_matchers,
+                                      const Injection& inj, const Scenario& sc,
+                                      Timestamp window_end,
+                                      const std::vector<Notification>& notifications,
+                                      const Config& config, Timestamp now,
+                                      std::vector<AlertRef>* pre_existing,
+                                      std::set<std::string>* pre_existing_seen) {
+  ExpectationResult r;
+  r.matchers = expect.ToString();
+  r.name = expect.AlertName().empty() ? r.matchers : expect.AlertName();
+  const Notification* hit = nullptr;
+  for (const auto& n : notifications) {
+    if (n.received_at < inj.injected_at || n.received_at > window_end) continue;
+    if (!IsFiring(n) || !drill_matchers.Matches(n.labels) || !expect.Matches(n.labels)) continue;
+    if (n.starts_at < inj.injected_at - config.skew_tolerance) {
+      if (pre_existing_seen->insert(n.fingerprint).second) pre_existing->push_back(MakeRef(n));
+      continue;
+    }
+    hit = &n;  // notifications are sorted by receipt: the first hit is the first ping
+    break;
+  }
+  if (hit == nullptr) {
+    r.status = now >= window_end ? ExpectationStatus::kMissing : ExpectationStatus::kPending;
+    return r;
+  }
+  r.alert = MakeRef(*hit);
+  r.time_to_notify = hit->received_at - inj.injected_at;
+  r.time_to_fire = hit->starts_at - inj.injected_at;
+  r.clock_skew = hit->starts_at > hit->received_at + config.skew_tolerance;
+  r.status = *r.time_to_notify <= sc.gate ? ExpectationStatus::kOnTime : ExpectationStatus::kLate;
+  for (const auto& n : notifications) {
+    if (n.status == "resolved" && n.fingerprint == hit->fingerprint &&
+        n.starts_at == hit->starts_at && n.received_at >= hit->received_at) {
+      r.resolved_at = n.received_at;
+      break;
+    }
+  }
+  return r;
+}
+
+InjectionVerdict Decide(const std::vector<ExpectationResult>& expectations) {
+  size_t notified = 0;
+  bool all_on_time = true;
+  for (const auto& e : expectations) {
+    switch (e.status) {
+      case ExpectationStatus::kPending:
+        return InjectionVerdict::kPending;
+      case ExpectationStatus::kOnTime:
+        ++notified;
+        break;
+      case ExpectationStatus::kLate:
+        ++notified;
+        all_on_time = false;
+        break;
+      case ExpectationStatus::kMissing:
+        break;
+    }
+  }
+  if (notified == expectations.size()) {
+    return all_on_time ? InjectionVerdict::kPass : InjectionVerdict::kLate;
+  }
+  return notified == 0 ? InjectionVerdict::kSilent : InjectionVerdict::kIncomplete;
+}
+
+}  // namespace
+
+const char* Name(ExpectationStatus s) {
+  switch (s) {
+    case ExpectationStatus::kOnTime:
+      return "on_time";
+    case ExpectationStatus::kLate:
+      return "late";
+    case ExpectationStatus::kMissing:
+      return "missing";
+    case ExpectationStatus::kPending:
+      return "pending";
+  }
+  return "pending";
+}
+
+const char* Name(InjectionVerdict v) {
+  switch (v) {
+    case InjectionVerdict::kPass:
+      return "pass";
+    case InjectionVerdict::kLate:
+      return "late";
+    case InjectionVerdict::kIncomplete:
+      return "incomplete";
+    case InjectionVerdict::kSilent:
+      return "silent";
+    case InjectionVerdict::kPending:
+      return "pending";
+  }
+  return "pending";
+}
+
+const char* Name(DrillVerdict v) {
+  switch (v) {
+    case DrillVerdict::kPass:
+      return "pass";
+    case DrillVerdict::kFail:
+      return "fail";
+    case DrillVerdict::kPending:
+      return "pending";
+  }
+  return "pending";
+}
+
+DrillResult Evaluate(const Drill& drill, const std::vector<Injection>& injections,
+                     const std::vector<Notification>& notifications, const Config& config,
+                     Timestamp now) {
+  DrillResult result;
+  result.drill = drill;
+  const MatcherSet drill_matchers = ParseDrillMatchers(drill);
+
+  std::vector<Injection> ordered = injections;
+  std::sort(ordered.begin(), ordered.end(), [](const Injection& a, const Injection& b) {
+    return std::tie(a.injected_at, a.id) < std::tie(b.injected_at, b.id);
+  });
+
+  for (const auto& inj : ordered) {
+    InjectionResult ir;
+    ir.injection = inj;
+    const Scenario* sc = config.FindScenario(inj.scenario);
+    if (sc == nullptr) {
+      ir.name = inj.scenario;
+      ir.window_end = inj.injected_at;
+      ir.verdict = InjectionVerdict::kPending;
+      ir.error = "scenario \"" + inj.scenario + "\" is not in the current config (" +
+                 config.source + "); restore it to evaluate this injection";
+      result.injections.push_back(std::move(ir));
+      continue;
+    }
+    ir.name = sc->name;
+    ir.runbook = sc->runbook;
+    ir.gate = sc->gate;
+    ir.window = sc->window;
+    ir.window_end = inj.injected_at + sc->window;
+    std::set<std::string> pre_seen;
+    for (const auto& expect : sc->expect) {
+      ir.expectations.push_back(EvaluateExpectation(expect, drill_matchers, inj, *sc, ir.window_end,
+                                                    notifications, config, now, &ir.pre_existing,
+                                                    &pre_seen));
+    }
+    ir.verdict = Decide(ir.expectations);
+    for (const auto& e : ir.expectations) {
+      if (e.time_to_notify && (!ir.time_to_alert || *e.time_to_notify < *ir.time_to_alert)) {
+        ir.time_to_alert = e.time_to_notify;
+      }
+    }
+    result.injections.push_back(std::move(ir));
+  }
+
+  // Unexpected alerts: firing, inside the drill, in scope, and not explained
+  // by any injection whose window was open when the alert arrived.
+  std::set<std::pair<std::string, Timestamp>> seen;
+  for (const auto& n : notifications) {
+    if (!IsFiring(n) || n.received_at < drill.started_at) continue;
+    if (drill.finished_at && n.received_at > *drill.finished_at) continue;
+    if (!drill_matchers.Matches(n.labels)) continue;
+    bool expected = false;
+    for (const auto& ir : result.injections) {
+      if (n.received_at < ir.injection.injected_at || n.received_at > ir.window_end) continue;
+      const Scenario* sc = config.FindScenario(ir.injection.scenario);
+      if (sc == nullptr) continue;
+      for (const auto& expect : sc->expect) {
+        if (expect.Matches(n.labels)) {
+          expected = true;
+          break;
+        }
+      }
+      if (expected) break;
+    }
+    if (!expected && seen.emplace(n.fingerprint, n.starts_at).second) {
+      result.unexpected.push_back(MakeRef(n));
+    }
+  }
+
+  bool any_pending = false;
+  bool all_pass = true;
+  for (const auto& ir : result.injections) {
+    if (ir.verdict == InjectionVerdict::kPending) any_pending = true;
+    if (ir.verdict != InjectionVerdict::kPass) all_pass = false;
+  }
+  if (any_pending) {
+    result.verdict = DrillVerdict::kPending;
+  } else if (result.injections.empty()) {
+    // Nothing was measured: open drills wait, finished ones did not prove anything.
+    result.verdict = drill.finished_at ? DrillVerdict::kFail : DrillVerdict::kPending;
+  } else {
+    result.verdict = all_pass ? DrillVerdict::kPass : DrillVerdict::kFail;
+  }
+  return result;
+}
+
+TimeRange NotificationRange(const Drill& drill, const std::vector<Injection>& injections,
+                            const Config& config, Timestamp now) {
+  TimeRange range{drill.started_at, drill.finished_at.value_or(now)};
+  for (const auto& inj : injections) {
+    range.from = std::min(range.from, inj.injected_at);
+    const Scenario* sc = config.FindScenario(inj.scenario);
+    const Duration window = sc != nullptr ? sc->window : config.window;
+    range.to = std::max(range.to, inj.injected_at + window);
+  }
+  range.to = std::min(range.to, now);
+  return range;
+}
+
+bool IsLive(const DrillResult& result) {
+  if (!result.drill.finished_at) return true;
+  for (const auto& ir : result.injections) {
+    if (ir.verdict == InjectionVerdict::kPending && ir.error.empty()) return true;
+  }
+  return false;
+}
+
+}  // namespace alertgate

@@ -1,0 +1,345 @@
+#include "http/server.h"
+
+#include <httplib.h>
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "core/time.h"
+#include "http/errors.h"
+#include "report/json.h"
+
+namespace alertgate {
+namespace {
+
+constexpr const char* kJson = "application/json";
+
+void Reply(httplib::Response& res, int code, const std::string& body) {
+  res.status = code;
+  res.set_content(body, kJson);
+}
+
+void ReplyError(httplib::Response& res, const Status& s) {
+  Reply(res, HttpStatusFor(s.code()), ErrorBody(s));
+}
+
+// Parses an optional JSON object body; an empty body is an empty object.
+Result<rapidjson::Document> ParseObject(const std::string& body) {
+  rapidjson::Document d;
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    d.SetObject();
+    return d;
+  }
+  d.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+  if (d.HasParseError()) {
+    return InvalidArgument(std::string("malformed JSON at offset ") +
+                           std::to_string(d.GetErrorOffset()) + ": " +
+                           rapidjson::GetParseError_En(d.GetParseError()));
+  }
+  if (!d.IsObject()) return InvalidArgument("expected a JSON object");
+  return d;
+}
+
+Result<std::string> OptString(const rapidjson::Value& obj, const char* field) {
+  auto it = obj.FindMember(field);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return std::string();
+  if (!it->value.IsString()) return InvalidArgument(std::string(field) + ": expected a string");
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+Result<std::optional<Timestamp>> OptTime(const rapidjson::Value& obj, const char* field) {
+  auto s = OptString(obj, field);
+  if (!s.ok()) return s.status();
+  if (s->empty()) return std::optional<Timestamp>();
+  auto t = ParseRfc3339(*s);
+  if (!t.ok()) return InvalidArgument(std::string(field) + ": " + t.status().message());
+  return std::optional<Timestamp>(*t);
+}
+
+std::string DrillJson(const Drill& d) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("id");
+  w.String(d.id);
+  w.Key("matchers");
+  w.StartArray();
+  for (const auto& m : d.matchers) w.String(m);
+  w.EndArray();
+  w.Key("started_at");
+  w.String(FormatRfc3339(d.started_at));
+  w.Key("finished_at");
+  if (d.finished_at) {
+    w.String(FormatRfc3339(*d.finished_at));
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+  return std::string(buf.GetString()) + "\n";
+}
+
+std::string InjectionJson(const Injection& i) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("id");
+  w.String(i.id);
+  w.Key("drill");
+  w.String(i.drill);
+  w.Key("scenario");
+  w.String(i.scenario);
+  w.Key("injected_at");
+  w.String(FormatRfc3339(i.injected_at));
+  w.Key("cleared_at");
+  if (i.cleared_at) {
+    w.String(FormatRfc3339(*i.cleared_at));
+  } else {
+    w.Null();
+  }
+  w.Key("key");
+  if (i.key.empty()) {
+    w.Null();
+  } else {
+    w.String(i.key);
+  }
+  w.EndObject();
+  return std::string(buf.GetString()) + "\n";
+}
+
+}  // namespace
+
+Result<ListenAddress> ParseListenAddress(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    return InvalidArgument("listen address \"" + text + "\" must be host:port or :port");
+  }
+  ListenAddress a;
+  a.host = text.substr(0, colon);
+  if (a.host.size() >= 2 && a.host.front() == '[' && a.host.back() == ']') {
+    a.host = a.host.substr(1, a.host.size() - 2);
+  }
+  if (a.host.empty()) a.host = "0.0.0.0";
+  const std::string port = text.substr(colon + 1);
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
+    return InvalidArgument("listen address \"" + text + "\": invalid port \"" + port + "\"");
+  }
+  a.port = std::stoi(port);
+  return a;
+}
+
+HttpServer::HttpServer(Service* service, Metrics* metrics, Logger* log, HttpOptions options,
+                       std::function<Status()> reload)
+    : service_(service),
+      metrics_(metrics),
+      log_(log),
+      options_(options),
+      reload_(std::move(reload)),
+      server_(std::make_unique<httplib::Server>()) {
+  server_->set_tcp_nodelay(true);  // without it Nagle + delayed ACK cap keep-alive clients
+  server_->set_payload_max_length(options_.max_body_bytes);
+  server_->set_read_timeout(options_.read_timeout_seconds, 0);
+  server_->set_write_timeout(options_.write_timeout_seconds, 0);
+  const size_t threads = options_.threads;
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  Routes();
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Bind(const ListenAddress& address) {
+  if (address.port == 0) {
+    port_ = server_->bind_to_any_port(address.host);
+    if (port_ < 0) return Unavailable("cannot listen on " + address.host + ":0");
+  } else {
+    if (!server_->bind_to_port(address.host, address.port)) {
+      return Unavailable("cannot listen on " + address.host + ":" + std::to_string(address.port) +
+                         " (in use, or not permitted)");
+    }
+    port_ = address.port;
+  }
+  return Status::Ok();
+}
+
+void HttpServer::Serve() { server_->listen_after_bind(); }
+
+void HttpServer::Stop() {
+  if (server_) server_->stop();
+}
+
+bool HttpServer::IsRunning() const { return server_->is_running(); }
+
+void HttpServer::Routes() {
+  httplib::Server& s = *server_;
+
+  // Bodies over the limit: httplib answers 413 before any handler runs; give
+  // it our error body. Unknown paths get a JSON 404.
+  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 413) {
+      ReplyError(res, TooLarge("request body exceeds the limit (--web.max-body-bytes)"));
+    } else if (res.status == 404) {
+      ReplyError(res, NotFound("no endpoint " + req.method + " " + req.path));
+    } else if (res.status == 405) {
+      Reply(res, 405, ErrorBody(InvalidArgument("method not allowed")));
+    }
+  });
+  s.set_exception_handler(
+      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        log_->Error("request failed", {{"path", req.path}, {"err", what}});
+        ReplyError(res, Internal("internal error: " + what));
+      });
+
+  s.Post("/api/v1/webhook", [this](const httplib::Request& req, httplib::Response& res) {
+    auto out = service_->IngestWebhook(req.body);
+    if (!out.ok()) {
+      ReplyError(res, out.status());
+      metrics_->CountWebhookRequest(res.status);
+      return;
+    }
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    w.Key("status");
+    w.String("success");
+    w.Key("alerts");
+    w.Uint64(out->alerts);
+    w.Key("stored");
+    w.Uint64(out->stored);
+    w.Key("duplicates");
+    w.Uint64(out->duplicates);
+    w.EndObject();
+    Reply(res, 200, std::string(buf.GetString()) + "\n");
+    metrics_->CountWebhookRequest(200);
+  });
+
+  s.Post("/api/v1/drills", [this](const httplib::Request& req, httplib::Response& res) {
+    auto body = ParseObject(req.body);
+    if (!body.ok()) return ReplyError(res, body.status());
+    auto id = OptString(*body, "id");
+    if (!id.ok()) return ReplyError(res, id.status());
+    if (id->empty()) return ReplyError(res, InvalidArgument("id: missing required field"));
+    std::vector<std::string> matchers;
+    if (auto it = body->FindMember("matchers"); it != body->MemberEnd() && !it->value.IsNull()) {
+      if (!it->value.IsArray()) {
+        return ReplyError(res, InvalidArgument("matchers: expected an array of strings"));
+      }
+      for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
+        if (!it->value[i].IsString()) {
+          return ReplyError(
+              res, InvalidArgument("matchers[" + std::to_string(i) + "]: expected a string"));
+        }
+        matchers.emplace_back(it->value[i].GetString(), it->value[i].GetStringLength());
+      }
+    }
+    bool created = false;
+    auto drill = service_->StartDrill(*id, matchers, &created);
+    if (!drill.ok()) return ReplyError(res, drill.status());
+    Reply(res, created ? 201 : 200, DrillJson(*drill));
+  });
+
+  s.Get("/api/v1/drills", [this](const httplib::Request&, httplib::Response& res) {
+    auto list = service_->ListResults();
+    if (!list.ok()) return ReplyError(res, list.status());
+    Reply(res, 200, RenderDrillListJson(*list));
+  });
+
+  s.Get(R"(/api/v1/drills/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto r = service_->Results(req.matches[1]);
+    if (!r.ok()) return ReplyError(res, r.status());
+    Reply(res, 200, RenderResultsJson(*r));
+  });
+
+  s.Get(R"(/api/v1/drills/([^/]+)/report)", [this](const httplib::Request& req,
+                                                   httplib::Response& res) {
+    const std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
+    if (format != "json") {
+      return ReplyError(res, InvalidArgument("format: \"" + format +
+                                             "\" is not supported by this build "
+                                             "(supported: json)"));
+    }
+    auto r = service_->Results(req.matches[1]);
+    if (!r.ok()) return ReplyError(res, r.status());
+    Reply(res, 200, RenderResultsJson(*r));
+  });
+
+  s.Post(R"(/api/v1/drills/([^/]+)/finish)",
+         [this](const httplib::Request& req, httplib::Response& res) {
+           auto d = service_->FinishDrill(req.matches[1]);
+           if (!d.ok()) return ReplyError(res, d.status());
+           Reply(res, 200, DrillJson(*d));
+         });
+
+  s.Post(R"(/api/v1/drills/([^/]+)/injections)",
+         [this](const httplib::Request& req, httplib::Response& res) {
+           auto body = ParseObject(req.body);
+           if (!body.ok()) return ReplyError(res, body.status());
+           InjectRequest ir;
+           ir.drill = req.matches[1];
+           auto scenario = OptString(*body, "scenario");
+           if (!scenario.ok()) return ReplyError(res, scenario.status());
+           if (scenario->empty()) {
+             return ReplyError(res, InvalidArgument("scenario: missing required field"));
+           }
+           ir.scenario = *scenario;
+           auto at = OptTime(*body, "at");
+           if (!at.ok()) return ReplyError(res, at.status());
+           ir.at = *at;
+           auto key = OptString(*body, "key");
+           if (!key.ok()) return ReplyError(res, key.status());
+           ir.key = *key;
+           bool created = false;
+           auto inj = service_->Inject(ir, &created);
+           if (!inj.ok()) return ReplyError(res, inj.status());
+           Reply(res, created ? 201 : 200, InjectionJson(*inj));
+         });
+
+  s.Post(R"(/api/v1/drills/([^/]+)/injections/([^/]+)/clear)",
+         [this](const httplib::Request& req, httplib::Response& res) {
+           auto body = ParseObject(req.body);
+           if (!body.ok()) return ReplyError(res, body.status());
+           auto at = OptTime(*body, "at");
+           if (!at.ok()) return ReplyError(res, at.status());
+           auto inj = service_->Clear(req.matches[1], req.matches[2], *at);
+           if (!inj.ok()) return ReplyError(res, inj.status());
+           Reply(res, 200, InjectionJson(*inj));
+         });
+
+  s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics_->Serialize(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+
+  s.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("alertgate is Healthy.\n", "text/plain");
+  });
+
+  s.Get("/-/ready", [this](const httplib::Request&, httplib::Response& res) {
+    Status st = service_->Ready();
+    if (!st.ok()) {
+      res.status = 503;
+      res.set_content("alertgate is not ready: " + st.message() + "\n", "text/plain");
+      return;
+    }
+    res.set_content("alertgate is Ready.\n", "text/plain");
+  });
+
+  s.Post("/-/reload", [this](const httplib::Request&, httplib::Response& res) {
+    Status st = reload_();
+    if (!st.ok()) {
+      res.status = 500;
+      res.set_content("failed to reload config: " + st.message() + "\n", "text/plain");
+      return;
+    }
+    res.set_content("config reloaded\n", "text/plain");
+  });
+}
+
+}  // namespace alertgate

@@ -1,0 +1,247 @@
+#include "ingest/webhook.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <cstdio>
+#include <limits>
+#include <utility>
+
+#include "core/time.h"
+
+namespace alertgate {
+namespace {
+
+using rapidjson::Value;
+
+// A string from the payload, quoted for an error message: escaped, and cut
+// after kMaxQuoted bytes so a hostile body cannot flood the logs.
+std::string Quote(std::string_view text) {
+  constexpr size_t kMaxQuoted = 64;
+  std::string out = "\"";
+  for (size_t i = 0; i < text.size() && i < kMaxQuoted; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+  if (text.size() > kMaxQuoted) out += "...";
+  return out;
+}
+
+std::string_view View(const Value& v) { return {v.GetString(), v.GetStringLength()}; }
+
+// The path of member `name` below `parent`: "alerts[0].labels.severity", or
+// "alerts[0].labels[\"a-b\"]" when the name is not a plain identifier.
+std::string Child(const std::string& parent, std::string_view name) {
+  bool plain = !name.empty() && name.size() <= 64;
+  for (size_t i = 0; plain && i < name.size(); ++i) {
+    const char c = name[i];
+    plain = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (i > 0 && c >= '0' && c <= '9');
+  }
+  if (plain) return parent.empty() ? std::string(name) : parent + "." + std::string(name);
+  return parent + "[" + Quote(name) + "]";
+}
+
+Status Error(const std::string& path, const std::string& what) {
+  return InvalidArgument(path + ": " + what);
+}
+
+// Returns member `name` of `obj`, or nullptr when it is absent. A duplicated
+// key resolves to its last occurrence, as Go's encoding/json does.
+const Value* Find(const Value& obj, const char* name) {
+  const Value* found = nullptr;
+  for (const auto& m : obj.GetObject()) {
+    if (View(m.name) == name) found = &m.value;
+  }
+  return found;
+}
+
+// Returns member `name` of `obj` when present and not null (Go decodes a JSON
+// null into an optional field as "absent").
+const Value* FindOptional(const Value& obj, const char* name) {
+  const Value* v = Find(obj, name);
+  return v != nullptr && !v->IsNull() ? v : nullptr;
+}
+
+Status RequireMember(const Value& obj, const std::string& parent, const char* name,
+                     const Value** out) {
+  *out = Find(obj, name);
+  if (*out == nullptr) return Error(Child(parent, name), "missing required field");
+  return Status::Ok();
+}
+
+Status GetString(const Value& v, const std::string& path, std::string* out) {
+  if (!v.IsString()) return Error(path, "expected a string");
+  out->assign(v.GetString(), v.GetStringLength());
+  return Status::Ok();
+}
+
+Status RequireString(const Value& obj, const std::string& parent, const char* name,
+                     std::string* out) {
+  const Value* v = nullptr;
+  AG_RETURN_IF_ERROR(RequireMember(obj, parent, name, &v));
+  return GetString(*v, Child(parent, name), out);
+}
+
+Status OptionalString(const Value& obj, const std::string& parent, const char* name,
+                      std::string* out) {
+  const Value* v = FindOptional(obj, name);
+  if (v == nullptr) return Status::Ok();
+  return GetString(*v, Child(parent, name), out);
+}
+
+Status RequireStatus(const Value& obj, const std::string& parent, std::string* out) {
+  AG_RETURN_IF_ERROR(RequireString(obj, parent, "status", out));
+  if (*out != "firing" && *out != "resolved") {
+    return Error(Child(parent, "status"),
+                 "expected \"firing\" or \"resolved\", got " + Quote(*out));
+  }
+  return Status::Ok();
+}
+
+// An object whose values are all strings, within the label limits.
+Status GetLabels(const Value& v, const std::string& path, const WebhookLimits& limits,
+                 Labels* out) {
+  if (!v.IsObject()) return Error(path, "expected an object of strings");
+  if (v.MemberCount() > limits.max_labels) {
+    return TooLarge(path + ": " + std::to_string(v.MemberCount()) +
+                    " entries exceed the limit of " + std::to_string(limits.max_labels));
+  }
+  for (const auto& m : v.GetObject()) {
+    const std::string_view name = View(m.name);
+    if (name.size() > limits.max_label_bytes) {
+      return TooLarge(path + ": a name of " + std::to_string(name.size()) +
+                      " bytes exceeds the limit of " + std::to_string(limits.max_label_bytes));
+    }
+    const std::string child = Child(path, name);
+    if (!m.value.IsString()) return Error(child, "expected a string");
+    if (m.value.GetStringLength() > limits.max_label_bytes) {
+      return TooLarge(child + ": a value of " + std::to_string(m.value.GetStringLength()) +
+                      " bytes exceeds the limit of " + std::to_string(limits.max_label_bytes));
+    }
+    (*out)[std::string(name)] = std::string(View(m.value));  // last duplicate wins
+  }
+  return Status::Ok();
+}
+
+Status RequireLabels(const Value& obj, const std::string& parent, const char* name,
+                     const WebhookLimits& limits, Labels* out) {
+  const Value* v = nullptr;
+  AG_RETURN_IF_ERROR(RequireMember(obj, parent, name, &v));
+  return GetLabels(*v, Child(parent, name), limits, out);
+}
+
+Status OptionalLabels(const Value& obj, const std::string& parent, const char* name,
+                      const WebhookLimits& limits, Labels* out) {
+  const Value* v = FindOptional(obj, name);
+  if (v == nullptr) return Status::Ok();
+  return GetLabels(*v, Child(parent, name), limits, out);
+}
+
+Status GetTimestamp(const Value& v, const std::string& path, Timestamp* out) {
+  if (!v.IsString()) return Error(path, "expected an RFC 3339 timestamp string");
+  Result<Timestamp> t = ParseRfc3339(View(v));
+  if (!t.ok()) return t.status().WithContext(path + ": ");
+  *out = *t;
+  return Status::Ok();
+}
+
+Status ParseAlert(const Value& v, const std::string& path, const WebhookLimits& limits,
+                  WebhookAlert* alert) {
+  if (!v.IsObject()) return Error(path, "expected an object");
+  AG_RETURN_IF_ERROR(RequireStatus(v, path, &alert->status));
+  AG_RETURN_IF_ERROR(RequireLabels(v, path, "labels", limits, &alert->labels));
+  AG_RETURN_IF_ERROR(OptionalLabels(v, path, "annotations", limits, &alert->annotations));
+
+  const Value* starts_at = nullptr;
+  AG_RETURN_IF_ERROR(RequireMember(v, path, "startsAt", &starts_at));
+  AG_RETURN_IF_ERROR(GetTimestamp(*starts_at, Child(path, "startsAt"), &alert->starts_at));
+  alert->ends_at = ZeroTime();
+  if (const Value* ends_at = FindOptional(v, "endsAt")) {
+    AG_RETURN_IF_ERROR(GetTimestamp(*ends_at, Child(path, "endsAt"), &alert->ends_at));
+  }
+
+  AG_RETURN_IF_ERROR(OptionalString(v, path, "generatorURL", &alert->generator_url));
+  AG_RETURN_IF_ERROR(RequireString(v, path, "fingerprint", &alert->fingerprint));
+  if (alert->fingerprint.empty()) return Error(Child(path, "fingerprint"), "must not be empty");
+  return Status::Ok();
+}
+
+Status ParseMessage(const Value& root, const WebhookLimits& limits, WebhookMessage* msg) {
+  const std::string top;  // the root has an empty path: members print as "version"
+  AG_RETURN_IF_ERROR(RequireString(root, top, "version", &msg->version));
+  if (msg->version != "4") {
+    return Error("version", "unsupported webhook version " + Quote(msg->version) +
+                                ", alertgate accepts \"4\"");
+  }
+  AG_RETURN_IF_ERROR(RequireString(root, top, "groupKey", &msg->group_key));
+
+  if (const Value* truncated = FindOptional(root, "truncatedAlerts")) {
+    if (!truncated->IsUint64() ||
+        truncated->GetUint64() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return Error("truncatedAlerts", "expected a non-negative integer");
+    }
+    msg->truncated_alerts = static_cast<int64_t>(truncated->GetUint64());
+  }
+
+  AG_RETURN_IF_ERROR(RequireStatus(root, top, &msg->status));
+  AG_RETURN_IF_ERROR(RequireString(root, top, "receiver", &msg->receiver));
+  AG_RETURN_IF_ERROR(OptionalLabels(root, top, "groupLabels", limits, &msg->group_labels));
+  AG_RETURN_IF_ERROR(OptionalLabels(root, top, "commonLabels", limits, &msg->common_labels));
+  AG_RETURN_IF_ERROR(
+      OptionalLabels(root, top, "commonAnnotations", limits, &msg->common_annotations));
+  AG_RETURN_IF_ERROR(OptionalString(root, top, "externalURL", &msg->external_url));
+
+  const Value* alerts = nullptr;
+  AG_RETURN_IF_ERROR(RequireMember(root, top, "alerts", &alerts));
+  if (!alerts->IsArray()) return Error("alerts", "expected an array");
+  if (alerts->Size() > limits.max_alerts) {
+    return TooLarge("alerts: " + std::to_string(alerts->Size()) + " alerts exceed the limit of " +
+                    std::to_string(limits.max_alerts));
+  }
+  msg->alerts.reserve(alerts->Size());
+  for (rapidjson::SizeType i = 0; i < alerts->Size(); ++i) {
+    WebhookAlert alert;
+    AG_RETURN_IF_ERROR(
+        ParseAlert((*alerts)[i], "alerts[" + std::to_string(i) + "]", limits, &alert));
+    msg->alerts.push_back(std::move(alert));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<WebhookMessage> ParseWebhook(std::string_view body, const WebhookLimits& limits) {
+  // Iterative parsing keeps the call stack flat however deeply a hostile body
+  // nests; the encoding check rejects invalid UTF-8 in strings.
+  constexpr unsigned kFlags =
+      rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+  // RapidJSON reads a NUL byte as the end of input, which would let anything
+  // after it pass unseen. JSON never allows a raw NUL, not even in strings.
+  if (const size_t nul = body.find('\0'); nul != std::string_view::npos) {
+    return InvalidArgument("invalid JSON at offset " + std::to_string(nul) + ": NUL byte");
+  }
+  rapidjson::Document doc;
+  doc.Parse<kFlags>(body.data(), body.size());
+  if (doc.HasParseError()) {
+    return InvalidArgument("invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
+                           rapidjson::GetParseError_En(doc.GetParseError()));
+  }
+  if (!doc.IsObject()) return InvalidArgument("webhook body: expected a JSON object");
+
+  WebhookMessage msg;
+  AG_RETURN_IF_ERROR(ParseMessage(doc, limits, &msg));
+  return msg;
+}
+
+}  // namespace alertgate

@@ -1,0 +1,121 @@
+// The drill service: the operations of the HTTP API, over a Store, a Clock
+// and the current Config. It stamps facts with the clock, stores them, and
+// keeps the metrics equal to Evaluate() of the stored facts.
+//
+// Thread-safe: mutations of drills and injections are serialized; webhooks
+// are stored concurrently (the store serializes its own writes).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "correlate/evaluate.h"
+#include "ingest/webhook.h"
+#include "metrics/metrics.h"
+#include "store/store.h"
+
+namespace alertgate {
+
+// Drill ids: 1-128 characters of letters, digits, '.', '_', ':', '-'.
+Status ValidateDrillId(std::string_view id);
+
+struct InjectRequest {
+  std::string drill;
+  std::string scenario;
+  std::optional<Timestamp> at;  // when the fault was applied; default: now
+  std::string key;              // idempotency key; empty for none
+};
+
+struct WebhookOutcome {
+  size_t alerts = 0;      // alerts in the delivery
+  size_t stored = 0;      // first receipts stored
+  size_t duplicates = 0;  // resends dropped
+  std::string receiver;
+  std::string group_key;
+};
+
+class Service {
+ public:
+  // All pointers must outlive the service.
+  Service(Store* store, const Clock* clock, Metrics* metrics, Logger* log,
+          std::shared_ptr<const Config> config, WebhookLimits limits = {});
+
+  std::shared_ptr<const Config> config() const;
+  // Swaps the config and re-publishes every drill (results recompute from
+  // the stored facts with the new scenarios).
+  void SetConfig(std::shared_ptr<const Config> config);
+
+  // Starts a drill, or returns the existing one when started again with the
+  // same matchers (*created = false). kConflict when it exists with other
+  // matchers or is finished; kInvalidArgument for a bad id or matcher.
+  Result<Drill> StartDrill(const std::string& id, const std::vector<std::string>& matchers,
+                           bool* created);
+  // Finishes a drill (idempotent: finishing again returns it unchanged).
+  Result<Drill> FinishDrill(const std::string& id);
+
+  // Records an injection stamped with the clock (or req.at). A request that
+  // repeats an earlier key returns the first injection (*created = false).
+  Result<Injection> Inject(const InjectRequest& req, bool* created);
+  // Marks the injection cleared at `at` (default now); idempotent.
+  Result<Injection> Clear(const std::string& drill, const std::string& id,
+                          std::optional<Timestamp> at);
+
+  // Parses, stamps and durably stores one Alertmanager delivery. Errors:
+  // kInvalidArgument / kTooLarge for bad input (nothing stored),
+  // kUnavailable when storage failed (Alertmanager should retry).
+  Result<WebhookOutcome> IngestWebhook(std::string_view body);
+
+  // The results of one drill, evaluated now. kNotFound for an unknown drill.
+  Result<DrillResult> Results(const std::string& drill);
+  Result<std::vector<DrillResult>> ListResults();
+
+  // Publishes every stored drill once (at startup) and remembers which are live.
+  Status PublishAll();
+  // Re-evaluates live drills (windows close by time even when nobody asks)
+  // and publishes them. Called by a ticker about once a second.
+  void Tick();
+  // Called after a fact was stored, so the ticker can re-publish at once.
+  void SetOnChange(std::function<void()> fn) { on_change_ = std::move(fn); }
+
+  // Ready when the store answers and the last write did not fail.
+  Status Ready();
+
+ private:
+  Result<DrillResult> EvaluateDrill(const Drill& drill, const Config& config, Timestamp now);
+  // Updates metrics and the live set; logs verdicts that changed when `log_changes`.
+  void Publish(const DrillResult& r, bool log_changes);
+  void StorageFailed(const std::string& operation, const Status& s, const std::string& drill);
+  void StorageOk();
+  void Changed();
+
+  Store* store_;
+  const Clock* clock_;
+  Metrics* metrics_;
+  Logger* log_;
+  WebhookLimits limits_;
+  std::function<void()> on_change_;
+
+  mutable std::mutex config_mu_;
+  std::shared_ptr<const Config> config_;  // GUARDED_BY(config_mu_)
+
+  std::mutex mutate_mu_;  // serializes drill and injection mutations
+
+  std::mutex live_mu_;
+  std::set<std::string> live_;  // drills that can still change; GUARDED_BY(live_mu_)
+  std::map<std::string, InjectionVerdict> verdicts_;  // "drill/injection"; GUARDED_BY(live_mu_)
+
+  std::atomic<bool> storage_ok_{true};
+};
+
+}  // namespace alertgate

@@ -1,0 +1,394 @@
+#include "store/sqlite_store.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <sqlite3.h>
+
+namespace alertgate {
+namespace {
+
+// Schema version 1. Timestamps are Unix milliseconds (INTEGER).
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS drills (
+  id          TEXT PRIMARY KEY,
+  matchers    TEXT NOT NULL,             -- JSON array of matcher strings
+  started_at  INTEGER NOT NULL,
+  finished_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS injections (
+  drill       TEXT NOT NULL REFERENCES drills(id),
+  id          TEXT NOT NULL,
+  scenario    TEXT NOT NULL,
+  injected_at INTEGER NOT NULL,
+  cleared_at  INTEGER,
+  idem_key    TEXT,
+  recorded_at INTEGER NOT NULL,
+  PRIMARY KEY (drill, id)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS injections_key ON injections(drill, idem_key)
+  WHERE idem_key IS NOT NULL;
+CREATE TABLE IF NOT EXISTS webhooks (
+  id          INTEGER PRIMARY KEY,
+  received_at INTEGER NOT NULL,
+  body        BLOB NOT NULL               -- the raw request body, verbatim
+);
+CREATE TABLE IF NOT EXISTS notifications (
+  id          INTEGER PRIMARY KEY,
+  webhook_id  INTEGER NOT NULL REFERENCES webhooks(id),
+  received_at INTEGER NOT NULL,
+  fingerprint TEXT NOT NULL,
+  starts_at   INTEGER NOT NULL,
+  ends_at     INTEGER NOT NULL,
+  status      TEXT NOT NULL,
+  receiver    TEXT NOT NULL,
+  labels      TEXT NOT NULL,              -- JSON object
+  UNIQUE (fingerprint, starts_at, status)
+);
+CREATE INDEX IF NOT EXISTS notifications_received ON notifications(received_at, id);
+PRAGMA user_version = 1;
+)sql";
+
+// A prepared statement, finalized on scope exit.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  bool prepared() const { return rc_ == SQLITE_OK; }
+  void Bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void BindBlob(int i, std::string_view v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void Bind(int i, Timestamp t) { sqlite3_bind_int64(stmt_, i, ToUnixMillis(t)); }
+  void Bind(int i, const std::optional<Timestamp>& t) {
+    if (t) {
+      Bind(i, *t);
+    } else {
+      sqlite3_bind_null(stmt_, i);
+    }
+  }
+  void BindOptText(int i, const std::string& v) {
+    if (v.empty()) {
+      sqlite3_bind_null(stmt_, i);
+    } else {
+      Bind(i, v);
+    }
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(stmt_); }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  std::string Text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p == nullptr ? std::string() : std::string(p, sqlite3_column_bytes(stmt_, col));
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  Timestamp Time(int col) const { return FromUnixMillis(Int(col)); }
+  std::optional<Timestamp> OptTime(int col) const {
+    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
+    return Time(col);
+  }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_;
+};
+
+std::string StringsToJson(const std::vector<std::string>& items) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartArray();
+  for (const auto& s : items) w.String(s);
+  w.EndArray();
+  return buf.GetString();
+}
+
+std::vector<std::string> StringsFromJson(const std::string& text) {
+  std::vector<std::string> out;
+  rapidjson::Document d;
+  d.Parse(text);
+  if (d.HasParseError() || !d.IsArray()) return out;
+  for (const auto& v : d.GetArray()) {
+    if (v.IsString()) out.emplace_back(v.GetString(), v.GetStringLength());
+  }
+  return out;
+}
+
+std::string LabelsToJson(const Labels& labels) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  for (const auto& [k, v] : labels) {
+    w.Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
+    w.String(v);
+  }
+  w.EndObject();
+  return buf.GetString();
+}
+
+Labels LabelsFromJson(const std::string& text) {
+  Labels out;
+  rapidjson::Document d;
+  d.Parse(text);
+  if (d.HasParseError() || !d.IsObject()) return out;
+  for (const auto& m : d.GetObject()) {
+    if (m.value.IsString()) {
+      out.emplace(std::string(m.name.GetString(), m.name.GetStringLength()),
+                  std::string(m.value.GetString(), m.value.GetStringLength()));
+    }
+  }
+  return out;
+}
+
+Drill ReadDrill(const Stmt& s) {
+  Drill d;
+  d.id = s.Text(0);
+  d.matchers = StringsFromJson(s.Text(1));
+  d.started_at = s.Time(2);
+  d.finished_at = s.OptTime(3);
+  return d;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return Unavailable("cannot open database " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  std::lock_guard<std::mutex> lock(store->mu_);
+  // WAL + synchronous=FULL: a commit that returned is on disk, and survives
+  // kill -9 and power loss.
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;"}) {
+    Status s = store->Exec(pragma);
+    if (!s.ok()) return s.WithContext(path + ": ");
+  }
+  Status s = store->Exec(kSchema);
+  if (!s.ok()) return s.WithContext(path + ": ");
+  // Creating the schema is not a write when it already exists; prove the
+  // file is writable now rather than at the first webhook.
+  s = store->Exec("BEGIN IMMEDIATE; COMMIT;");
+  if (!s.ok()) return s.WithContext(path + ": database is not writable: ");
+  return store;
+}
+
+SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+
+Status SqliteStore::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return Unavailable(msg);
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::Error(const std::string& what) {
+  std::string msg = what + ": " + sqlite3_errmsg(db_);
+  if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  return Unavailable(msg);
+}
+
+Result<std::optional<Drill>> SqliteStore::GetDrill(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "SELECT id, matchers, started_at, finished_at FROM drills WHERE id = ?");
+  if (!s.prepared()) return Error("reading drill");
+  s.Bind(1, id);
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<Drill>();
+  if (rc != SQLITE_ROW) return Error("reading drill");
+  return std::optional<Drill>(ReadDrill(s));
+}
+
+Result<std::vector<Drill>> SqliteStore::ListDrills() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "SELECT id, matchers, started_at, finished_at FROM drills ORDER BY started_at, id");
+  if (!s.prepared()) return Error("listing drills");
+  std::vector<Drill> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadDrill(s));
+  if (rc != SQLITE_DONE) return Error("listing drills");
+  return out;
+}
+
+Status SqliteStore::InsertDrill(const Drill& drill) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "INSERT INTO drills (id, matchers, started_at, finished_at) VALUES (?, ?, ?, ?)");
+  if (!s.prepared()) return Error("storing drill");
+  s.Bind(1, drill.id);
+  s.Bind(2, StringsToJson(drill.matchers));
+  s.Bind(3, drill.started_at);
+  s.Bind(4, drill.finished_at);
+  int rc = s.Step();
+  if (rc == SQLITE_CONSTRAINT) return Conflict("drill \"" + drill.id + "\" already exists");
+  if (rc != SQLITE_DONE) return Error("storing drill");
+  return Status::Ok();
+}
+
+Status SqliteStore::FinishDrill(const std::string& id, Timestamp at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "UPDATE drills SET finished_at = ? WHERE id = ?");
+  if (!s.prepared()) return Error("finishing drill");
+  s.Bind(1, at);
+  s.Bind(2, id);
+  if (s.Step() != SQLITE_DONE) return Error("finishing drill");
+  if (sqlite3_changes(db_) == 0) return NotFound("unknown drill \"" + id + "\"");
+  return Status::Ok();
+}
+
+Result<std::vector<Injection>> SqliteStore::ListInjections(const std::string& drill) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_,
+         "SELECT drill, id, scenario, injected_at, cleared_at, idem_key, recorded_at "
+         "FROM injections WHERE drill = ? ORDER BY injected_at, id");
+  if (!s.prepared()) return Error("listing injections");
+  s.Bind(1, drill);
+  std::vector<Injection> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    Injection i;
+    i.drill = s.Text(0);
+    i.id = s.Text(1);
+    i.scenario = s.Text(2);
+    i.injected_at = s.Time(3);
+    i.cleared_at = s.OptTime(4);
+    i.key = s.Text(5);
+    i.recorded_at = s.Time(6);
+    out.push_back(std::move(i));
+  }
+  if (rc != SQLITE_DONE) return Error("listing injections");
+  return out;
+}
+
+Status SqliteStore::InsertInjection(const Injection& inj) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_,
+         "INSERT INTO injections (drill, id, scenario, injected_at, cleared_at, idem_key, "
+         "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!s.prepared()) return Error("storing injection");
+  s.Bind(1, inj.drill);
+  s.Bind(2, inj.id);
+  s.Bind(3, inj.scenario);
+  s.Bind(4, inj.injected_at);
+  s.Bind(5, inj.cleared_at);
+  s.BindOptText(6, inj.key);
+  s.Bind(7, inj.recorded_at);
+  int rc = s.Step();
+  if (rc == SQLITE_CONSTRAINT) {
+    return Conflict("injection \"" + inj.id + "\" or key \"" + inj.key + "\" already exists");
+  }
+  if (rc != SQLITE_DONE) return Error("storing injection");
+  return Status::Ok();
+}
+
+Status SqliteStore::ClearInjection(const std::string& drill, const std::string& id, Timestamp at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "UPDATE injections SET cleared_at = ? WHERE drill = ? AND id = ?");
+  if (!s.prepared()) return Error("clearing injection");
+  s.Bind(1, at);
+  s.Bind(2, drill);
+  s.Bind(3, id);
+  if (s.Step() != SQLITE_DONE) return Error("clearing injection");
+  if (sqlite3_changes(db_) == 0) {
+    return NotFound("unknown injection \"" + id + "\" in drill \"" + drill + "\"");
+  }
+  return Status::Ok();
+}
+
+Result<WebhookReceipt> SqliteStore::InsertWebhook(Timestamp received_at, std::string_view body,
+                                                  const std::vector<Notification>& alerts) {
+  std::lock_guard<std::mutex> lock(mu_);
+  AG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  WebhookReceipt receipt;
+  {
+    Stmt w(db_, "INSERT INTO webhooks (received_at, body) VALUES (?, ?)");
+    if (!w.prepared()) return Error("storing webhook");
+    w.Bind(1, received_at);
+    w.BindBlob(2, body);
+    if (w.Step() != SQLITE_DONE) return Error("storing webhook");
+    receipt.webhook_id = sqlite3_last_insert_rowid(db_);
+
+    Stmt n(db_,
+           "INSERT OR IGNORE INTO notifications (webhook_id, received_at, fingerprint, "
+           "starts_at, ends_at, status, receiver, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!n.prepared()) return Error("storing notifications");
+    for (const auto& a : alerts) {
+      n.Reset();
+      n.Bind(1, receipt.webhook_id);
+      n.Bind(2, received_at);
+      n.Bind(3, a.fingerprint);
+      n.Bind(4, a.starts_at);
+      n.Bind(5, a.ends_at);
+      n.Bind(6, a.status);
+      n.Bind(7, a.receiver);
+      n.Bind(8, LabelsToJson(a.labels));
+      if (n.Step() != SQLITE_DONE) return Error("storing notifications");
+      if (sqlite3_changes(db_) == 0) {
+        ++receipt.duplicates;
+        continue;
+      }
+      Notification stored = a;
+      stored.id = sqlite3_last_insert_rowid(db_);
+      stored.webhook_id = receipt.webhook_id;
+      stored.received_at = received_at;
+      receipt.stored.push_back(std::move(stored));
+    }
+  }
+  AG_RETURN_IF_ERROR(Exec("COMMIT"));
+  return receipt;
+}
+
+Result<std::vector<Notification>> SqliteStore::ListNotifications(Timestamp from, Timestamp to) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_,
+         "SELECT id, webhook_id, received_at, fingerprint, starts_at, ends_at, status, receiver, "
+         "labels FROM notifications WHERE received_at BETWEEN ? AND ? ORDER BY received_at, id");
+  if (!s.prepared()) return Error("listing notifications");
+  s.Bind(1, from);
+  s.Bind(2, to);
+  std::vector<Notification> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    Notification n;
+    n.id = s.Int(0);
+    n.webhook_id = s.Int(1);
+    n.received_at = s.Time(2);
+    n.fingerprint = s.Text(3);
+    n.starts_at = s.Time(4);
+    n.ends_at = s.Time(5);
+    n.status = s.Text(6);
+    n.receiver = s.Text(7);
+    n.labels = LabelsFromJson(s.Text(8));
+    out.push_back(std::move(n));
+  }
+  if (rc != SQLITE_DONE) return Error("listing notifications");
+  return out;
+}
+
+Status SqliteStore::Ping() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "SELECT count(*) FROM drills");
+  if (!s.prepared() || s.Step() != SQLITE_ROW) return Error("checking database");
+  return Status::Ok();
+}
+
+}  // namespace alertgate

@@ -1,0 +1,59 @@
+// Durable storage of the facts alertgate derives verdicts from.
+//
+// Every method either commits fully or changes nothing. A method that returns
+// OK has committed to disk (SQLite WAL, synchronous=FULL), so the caller may
+// acknowledge the request. Storage failures are kUnavailable: the caller
+// answers 503 and Alertmanager retries. Implementations are thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "correlate/model.h"
+
+namespace alertgate {
+
+// Outcome of storing one webhook delivery.
+struct WebhookReceipt {
+  int64_t webhook_id = 0;
+  // The notifications stored as new first receipts (with their ids set).
+  std::vector<Notification> stored;
+  // Alerts already stored under the same (fingerprint, startsAt, status).
+  size_t duplicates = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Result<std::optional<Drill>> GetDrill(const std::string& id) = 0;
+  // All drills, ordered by started_at then id.
+  virtual Result<std::vector<Drill>> ListDrills() = 0;
+  // Fails with kConflict if a drill with that id exists.
+  virtual Status InsertDrill(const Drill& drill) = 0;
+  // Sets finished_at; kNotFound for an unknown drill.
+  virtual Status FinishDrill(const std::string& id, Timestamp at) = 0;
+
+  // The drill's injections, ordered by injected_at then id.
+  virtual Result<std::vector<Injection>> ListInjections(const std::string& drill) = 0;
+  // Fails with kConflict on a duplicate (drill, id) or (drill, key).
+  virtual Status InsertInjection(const Injection& injection) = 0;
+  // Sets cleared_at; kNotFound for an unknown injection.
+  virtual Status ClearInjection(const std::string& drill, const std::string& id, Timestamp at) = 0;
+
+  // Stores the raw body and, in the same transaction, each alert as a
+  // notification unless its (fingerprint, startsAt, status) is already stored:
+  // the first receipt counts, resends are counted as duplicates.
+  virtual Result<WebhookReceipt> InsertWebhook(Timestamp received_at, std::string_view body,
+                                               const std::vector<Notification>& alerts) = 0;
+  // Notifications received in [from, to], ordered by (received_at, id).
+  virtual Result<std::vector<Notification>> ListNotifications(Timestamp from, Timestamp to) = 0;
+
+  // Cheap check that the database answers, for /-/ready.
+  virtual Status Ping() = 0;
+};
+
+}  // namespace alertgate
