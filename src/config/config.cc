@@ -26,9 +26,13 @@ class Loader {
 
   Status CheckKeys(const YAML::Node& map, const std::string& context,
                    const std::set<std::string>& allowed) const {
+    std::set<std::string> seen;
     for (const auto& kv : map) {
       if (!kv.first.IsScalar()) return Error(kv.first, context + ": keys must be strings");
       const std::string key = kv.first.Scalar();
+      if (!seen.insert(key).second) {
+        return Error(kv.first, "duplicate field \"" + key + "\" in " + context);
+      }
       if (allowed.count(key) == 0) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
@@ -54,7 +58,8 @@ class Loader {
   Result<Config> Load(const YAML::Node& root) const {
     Config cfg;
     cfg.source = filename_;
-    if (!root.IsDefined() || root.IsNull()) return Error(root, "the file is empty");
+    if (!root.IsDefined() || root.IsNull())
+      return InvalidArgument(filename_ + ":1: the file is empty");
     if (!root.IsMap()) return Error(root, "expected a mapping with 'global' and 'scenarios'");
     AG_RETURN_IF_ERROR(CheckKeys(root, "the top level", {"global", "scenarios"}));
 

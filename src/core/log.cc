@@ -62,8 +62,19 @@ std::string LogfmtValue(const std::string& v) {
       case '\t':
         out += "\\t";
         break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
-        out += c;
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          // Other control bytes would garble or forge lines in a terminal.
+          static const char kHex[] = "0123456789abcdef";
+          out += "\\x";
+          out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+          out += kHex[static_cast<unsigned char>(c) & 0xf];
+        } else {
+          out += c;
+        }
     }
   }
   out += '"';

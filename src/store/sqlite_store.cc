@@ -294,7 +294,13 @@ Status SqliteStore::InsertInjection(const Injection& inj) {
   s.Bind(7, inj.recorded_at);
   int rc = s.Step();
   if (rc == SQLITE_CONSTRAINT) {
-    return Conflict("injection \"" + inj.id + "\" or key \"" + inj.key + "\" already exists");
+    if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_FOREIGNKEY) {
+      return NotFound("unknown drill \"" + inj.drill + "\"");
+    }
+    if (!inj.key.empty()) {
+      return Conflict("injection \"" + inj.id + "\" or key \"" + inj.key + "\" already exists");
+    }
+    return Conflict("injection \"" + inj.id + "\" already exists");
   }
   if (rc != SQLITE_DONE) return Error("storing injection");
   return Status::Ok();

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Validates the alerting rules, their unit tests and the example configs.
+# Usage: rules/check.sh   (from anywhere; exits non-zero if any check fails)
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+failed=0
+run() {
+  echo "+ $*"
+  if ! "$@"; then
+    echo "FAILED: $*" >&2
+    failed=1
+  fi
+  echo
+}
+
+run promtool check rules rules/scenarios.rules.yml rules/alertgate.rules.yml
+run promtool test rules rules/tests/*.test.yml
+run promtool check config rules/examples/prometheus.yml
+run amtool check-config rules/examples/alertmanager.yml
+
+# Optional: expectations in alertgate.yml name real rules with the right labels.
+if command -v python3 >/dev/null && python3 -c 'import yaml' 2>/dev/null; then
+  run python3 rules/tests/check_alertgate_config.py rules/scenarios.rules.yml rules/examples/alertgate.yml
+else
+  echo "SKIP: rules/tests/check_alertgate_config.py (needs python3 with PyYAML: apt-get install python3-yaml)"
+fi
+
+if [ "$failed" -ne 0 ]; then
+  echo "check.sh: FAILED" >&2
+  exit 1
+fi
+echo "check.sh: all checks passed"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages alertgate needs to build, test and run.
+# Idempotent: installs only what is missing (apt-get update first when it must).
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  g++ cmake ninja-build pkg-config
+  # libraries (see DESIGN.md "Dependencies")
+  prometheus-cpp-dev libcpp-httplib-dev rapidjson-dev libhowardhinnant-date-dev
+  libgtest-dev libgmock-dev libyaml-cpp-dev libsqlite3-dev libre2-dev libcli11-dev
+  # the real Prometheus toolchain the tests run (promtool, amtool, both servers)
+  prometheus prometheus-alertmanager
+  # the README walk-through
+  curl
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "setup: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

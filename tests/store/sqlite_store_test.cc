@@ -1,0 +1,631 @@
+#include "store/sqlite_store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+#include "store/failing_store.h"
+#include "test_util.h"
+
+namespace alertgate {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+// 2026-02-02T09:00:00Z in Unix milliseconds.
+constexpr int64_t k20260202T09 = 1770022800000;
+
+Timestamp At(int64_t offset_ms) { return FromUnixMillis(k20260202T09 + offset_ms); }
+
+std::unique_ptr<SqliteStore> MustOpen(const std::string& path) {
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) return nullptr;
+  return std::move(store).value();
+}
+
+// A second, independent connection to the store's file, for looking at what
+// was committed without going through the Store interface.
+class RawDb {
+ public:
+  explicit RawDb(const std::string& path) {
+    int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr);
+    EXPECT_EQ(rc, SQLITE_OK) << path << ": " << sqlite3_errstr(rc);
+  }
+  ~RawDb() { sqlite3_close(db_); }
+  RawDb(const RawDb&) = delete;
+  RawDb& operator=(const RawDb&) = delete;
+
+  // Column 0 of each row of `sql`, as raw bytes (NULL reads as "<null>").
+  std::vector<std::string> Column(const std::string& sql) {
+    std::vector<std::string> out;
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
+    EXPECT_EQ(rc, SQLITE_OK) << sql << ": " << sqlite3_errmsg(db_);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      if (sqlite3_column_type(stmt, 0) == SQLITE_NULL) {
+        out.emplace_back("<null>");
+        continue;
+      }
+      const void* p = sqlite3_column_blob(stmt, 0);
+      const int n = sqlite3_column_bytes(stmt, 0);
+      out.emplace_back(static_cast<const char*>(p), static_cast<size_t>(n));
+    }
+    EXPECT_EQ(rc, SQLITE_DONE) << sql << ": " << sqlite3_errmsg(db_);
+    sqlite3_finalize(stmt);
+    return out;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+Drill MakeDrill(const std::string& id, Timestamp started_at,
+                std::vector<std::string> matchers = {}) {
+  Drill d;
+  d.id = id;
+  d.matchers = std::move(matchers);
+  d.started_at = started_at;
+  return d;
+}
+
+Injection MakeInjection(const std::string& drill, const std::string& id, Timestamp injected_at,
+                        const std::string& key = "") {
+  Injection i;
+  i.drill = drill;
+  i.id = id;
+  i.scenario = id.substr(0, id.find('-'));
+  i.injected_at = injected_at;
+  i.key = key;
+  i.recorded_at = injected_at + Millis(5);
+  return i;
+}
+
+Notification MakeAlert(const std::string& fingerprint, Timestamp starts_at,
+                       const std::string& status = "firing") {
+  Notification n;
+  n.fingerprint = fingerprint;
+  n.starts_at = starts_at;
+  n.ends_at = status == "firing" ? ZeroTime() : starts_at + std::chrono::minutes(2);
+  n.status = status;
+  n.receiver = "game-day\\.pager";
+  n.labels = {{"alertname", "PostgresPrimaryDown"}, {"env", "staging"}};
+  return n;
+}
+
+std::vector<std::string> Fingerprints(const std::vector<Notification>& ns) {
+  std::vector<std::string> out;
+  for (const auto& n : ns) out.push_back(n.fingerprint);
+  return out;
+}
+
+std::vector<std::string> InjectionIds(const std::vector<Injection>& is) {
+  std::vector<std::string> out;
+  for (const auto& i : is) out.push_back(i.id);
+  return out;
+}
+
+TEST(SqliteStoreTest, OpenCreatesSchemaInWalMode) {
+  testing::TempDir dir;
+  const std::string path = dir.File("alertgate.db");
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(std::filesystem::exists(path));
+
+  RawDb raw(path);
+  EXPECT_THAT(raw.Column("PRAGMA journal_mode"), ElementsAre("wal"));
+  EXPECT_THAT(raw.Column("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
+              ElementsAre("drills", "injections", "notifications", "webhooks"));
+  EXPECT_THAT(raw.Column("PRAGMA user_version"), ElementsAre("1"));
+}
+
+TEST(SqliteStoreTest, OpensInMemoryDatabase) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->Ping().ok());
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("d1", At(0))).ok());
+  Result<std::optional<Drill>> got = store->GetDrill("d1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(got->has_value());
+}
+
+TEST(SqliteStoreTest, DrillRoundTripsWithMatchersAndFinishedAt) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  const std::vector<std::string> matchers = {"env=\"staging\"", "team=~\"db|infra\""};
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("2026-W5-game-day-1", At(123), matchers)).ok());
+
+  Result<std::optional<Drill>> got = store->GetDrill("2026-W5-game-day-1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->id, "2026-W5-game-day-1");
+  EXPECT_EQ((*got)->matchers, matchers);
+  EXPECT_EQ((*got)->started_at, At(123));
+  EXPECT_FALSE((*got)->finished_at.has_value());
+
+  ASSERT_TRUE(store->FinishDrill("2026-W5-game-day-1", At(3'600'456)).ok());
+  got = store->GetDrill("2026-W5-game-day-1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->finished_at, std::optional<Timestamp>(At(3'600'456)));
+}
+
+TEST(SqliteStoreTest, GetDrillOfUnknownIdIsEmpty) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  Result<std::optional<Drill>> got = store->GetDrill("nope");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_FALSE(got->has_value());
+}
+
+TEST(SqliteStoreTest, InsertedFinishedDrillKeepsFinishedAt) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  Drill d = MakeDrill("d1", At(0));
+  d.finished_at = At(60'000);
+  ASSERT_TRUE(store->InsertDrill(d).ok());
+  Result<std::vector<Drill>> all = store->ListDrills();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].finished_at, std::optional<Timestamp>(At(60'000)));
+  EXPECT_THAT((*all)[0].matchers, IsEmpty());
+}
+
+TEST(SqliteStoreTest, ListDrillsOrdersByStartedAtThenId) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("c", At(2000))).ok());
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("b", At(1000))).ok());
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("a", At(2000))).ok());
+
+  Result<std::vector<Drill>> all = store->ListDrills();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  std::vector<std::string> ids;
+  for (const auto& d : *all) ids.push_back(d.id);
+  EXPECT_THAT(ids, ElementsAre("b", "a", "c"));
+}
+
+TEST(SqliteStoreTest, DuplicateDrillIsConflict) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("d1", At(0))).ok());
+  Status s = store->InsertDrill(MakeDrill("d1", At(5000), {"env=\"prod\""}));
+  EXPECT_EQ(s.code(), StatusCode::kConflict) << s.ToString();
+  EXPECT_THAT(s.message(), HasSubstr("d1"));
+
+  // The first drill is unchanged.
+  Result<std::optional<Drill>> got = store->GetDrill("d1");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->started_at, At(0));
+  EXPECT_THAT((*got)->matchers, IsEmpty());
+}
+
+TEST(SqliteStoreTest, FinishUnknownDrillIsNotFound) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  Status s = store->FinishDrill("nope", At(0));
+  EXPECT_EQ(s.code(), StatusCode::kNotFound) << s.ToString();
+  EXPECT_THAT(s.message(), HasSubstr("nope"));
+}
+
+TEST(SqliteStoreTest, InjectionsRoundTripOrderedByInjectedAtThenId) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("d1", At(0))).ok());
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("d2", At(0))).ok());
+
+  Injection keyed = MakeInjection("d1", "B-1", At(2000), "runner-42");
+  keyed.recorded_at = At(9000);  // an explicit "at" in the past
+  ASSERT_TRUE(store->InsertInjection(keyed).ok());
+  ASSERT_TRUE(store->InsertInjection(MakeInjection("d1", "A-2", At(2000))).ok());
+  ASSERT_TRUE(store->InsertInjection(MakeInjection("d1", "C-1", At(1000))).ok());
+  ASSERT_TRUE(store->InsertInjection(MakeInjection("d2", "A-1", At(0))).ok());
+
+  Result<std::vector<Injection>> got = store->ListInjections("d1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_THAT(InjectionIds(*got), ElementsAre("C-1", "A-2", "B-1"));
+
+  const Injection& b = (*got)[2];
+  EXPECT_EQ(b.drill, "d1");
+  EXPECT_EQ(b.scenario, "B");
+  EXPECT_EQ(b.injected_at, At(2000));
+  EXPECT_EQ(b.recorded_at, At(9000));
+  EXPECT_EQ(b.key, "runner-42");
+  EXPECT_FALSE(b.cleared_at.has_value());
+  EXPECT_EQ((*got)[0].key, "");  // no key stored as none, read back as empty
+
+  ASSERT_TRUE(store->ClearInjection("d1", "B-1", At(60'000)).ok());
+  got = store->ListInjections("d1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 3u);
+  EXPECT_EQ((*got)[2].cleared_at, std::optional<Timestamp>(At(60'000)));
+  EXPECT_FALSE((*got)[0].cleared_at.has_value());
+
+  Result<std::vector<Injection>> other = store->ListInjections("d2");
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  EXPECT_THAT(InjectionIds(*other), ElementsAre("A-1"));
+}
+
+TEST(SqliteStoreTest, DuplicateInjectionIdInSameDrillIsConflict) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("d1", At(0))).ok());
+  ASSERT_TRUE(store->InsertInjection(MakeInjection("d1", "A-1", At(1000))).ok());
+  Status s = store->InsertInjection(MakeInjection("d1", "A-1", At(2000)));
+  EXPECT_EQ(s.code(), StatusCode::kConflict) << s.ToString();
+}
+
+TEST(SqliteStoreTest, DuplicateIdempotencyKeyInSameDrillIsConflict) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("d1", At(0))).ok());
+  ASSERT_TRUE(store->InsertInjection(MakeInjection("d1", "A-1", At(1000), "k1")).ok());
+  Status s = store->InsertInjection(MakeInjection("d1", "A-2", At(2000), "k1"));
+  EXPECT_EQ(s.code(), StatusCode::kConflict) << s.ToString();
+  EXPECT_THAT(s.message(), HasSubstr("k1"));
+
+  Result<std::vector<Injection>> got = store->ListInjections("d1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_THAT(InjectionIds(*got), ElementsAre("A-1"));
+}
+
+TEST(SqliteStoreTest, SameIdempotencyKeyInAnotherDrillIsAccepted) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("d1", At(0))).ok());
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("d2", At(0))).ok());
+  ASSERT_TRUE(store->InsertInjection(MakeInjection("d1", "A-1", At(1000), "k1")).ok());
+  Status s = store->InsertInjection(MakeInjection("d2", "A-1", At(1000), "k1"));
+  EXPECT_TRUE(s.ok()) << s.ToString();
+}
+
+TEST(SqliteStoreTest, InjectionsWithoutKeyDoNotConflict) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("d1", At(0))).ok());
+  ASSERT_TRUE(store->InsertInjection(MakeInjection("d1", "A-1", At(1000))).ok());
+  Status s = store->InsertInjection(MakeInjection("d1", "A-2", At(2000)));
+  EXPECT_TRUE(s.ok()) << s.ToString();
+}
+
+TEST(SqliteStoreTest, ClearUnknownInjectionIsNotFound) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("d1", At(0))).ok());
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("d2", At(0))).ok());
+  ASSERT_TRUE(store->InsertInjection(MakeInjection("d1", "A-1", At(1000))).ok());
+
+  Status s = store->ClearInjection("d1", "A-9", At(2000));
+  EXPECT_EQ(s.code(), StatusCode::kNotFound) << s.ToString();
+  EXPECT_THAT(s.message(), HasSubstr("A-9"));
+  // The injection exists, but in another drill.
+  s = store->ClearInjection("d2", "A-1", At(2000));
+  EXPECT_EQ(s.code(), StatusCode::kNotFound) << s.ToString();
+}
+
+TEST(SqliteStoreTest, InjectionIntoUnknownDrillIsNotFound) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  Status s = store->InsertInjection(MakeInjection("nope", "A-1", At(1000)));
+  EXPECT_EQ(s.code(), StatusCode::kNotFound) << s.ToString();
+  EXPECT_THAT(s.message(), HasSubstr("unknown drill \"nope\""));
+}
+
+TEST(SqliteStoreTest, InsertWebhookStoresRawBodyVerbatim) {
+  testing::TempDir dir;
+  const std::string path = dir.File("alertgate.db");
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  // Not normalized JSON: odd spacing, an escaped unicode, a NUL byte and a
+  // byte that is not UTF-8 must all survive.
+  const std::string body =
+      std::string("{ \"receiver\" : \"a\\u00e9\",\n\t\"alerts\":[] }") + std::string("\0\xff", 2);
+  Result<WebhookReceipt> r = store->InsertWebhook(At(0), body, {MakeAlert("fp1", At(-5000))});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT(r->webhook_id, 0);
+
+  RawDb raw(path);
+  EXPECT_THAT(raw.Column("SELECT body FROM webhooks WHERE id = " + std::to_string(r->webhook_id)),
+              ElementsAre(body));
+  EXPECT_THAT(raw.Column("SELECT received_at FROM webhooks"),
+              ElementsAre(std::to_string(k20260202T09)));
+}
+
+TEST(SqliteStoreTest, InsertWebhookReturnsStoredNotificationsWithIds) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  Result<WebhookReceipt> r = store->InsertWebhook(
+      At(10'000), "{}", {MakeAlert("fp1", At(-5000)), MakeAlert("fp2", At(-4000))});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->duplicates, 0u);
+  ASSERT_EQ(r->stored.size(), 2u);
+  EXPECT_THAT(Fingerprints(r->stored), ElementsAre("fp1", "fp2"));
+  for (const auto& n : r->stored) {
+    EXPECT_GT(n.id, 0);
+    EXPECT_EQ(n.webhook_id, r->webhook_id);
+    EXPECT_EQ(n.received_at, At(10'000));
+  }
+  EXPECT_NE(r->stored[0].id, r->stored[1].id);
+}
+
+TEST(SqliteStoreTest, ResentAlertIsCountedAsDuplicate) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->InsertWebhook(At(0), "{}", {MakeAlert("fp1", At(-5000))}).ok());
+
+  Result<WebhookReceipt> again =
+      store->InsertWebhook(At(30'000), "{}", {MakeAlert("fp1", At(-5000))});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->duplicates, 1u);
+  EXPECT_THAT(again->stored, IsEmpty());
+  EXPECT_GT(again->webhook_id, 0);  // the delivery itself is still kept
+
+  // The first receipt counts.
+  Result<std::vector<Notification>> all = store->ListNotifications(At(-60'000), At(60'000));
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].received_at, At(0));
+}
+
+TEST(SqliteStoreTest, ResolvedAlertOfSameFingerprintAndStartsAtIsStored) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->InsertWebhook(At(0), "{}", {MakeAlert("fp1", At(-5000))}).ok());
+
+  Result<WebhookReceipt> resolved =
+      store->InsertWebhook(At(120'000), "{}", {MakeAlert("fp1", At(-5000), "resolved")});
+  ASSERT_TRUE(resolved.ok()) << resolved.status().ToString();
+  EXPECT_EQ(resolved->duplicates, 0u);
+  ASSERT_EQ(resolved->stored.size(), 1u);
+  EXPECT_EQ(resolved->stored[0].status, "resolved");
+
+  Result<std::vector<Notification>> all = store->ListNotifications(At(-60'000), At(600'000));
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].status, "firing");
+  EXPECT_EQ((*all)[1].status, "resolved");
+  EXPECT_EQ((*all)[1].ends_at, At(-5000) + std::chrono::minutes(2));
+}
+
+TEST(SqliteStoreTest, AlertWithNewStartsAtIsStored) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->InsertWebhook(At(0), "{}", {MakeAlert("fp1", At(-5000))}).ok());
+  // The same alert firing again later is a new firing, not a resend.
+  Result<WebhookReceipt> r =
+      store->InsertWebhook(At(600'000), "{}", {MakeAlert("fp1", At(590'000))});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->duplicates, 0u);
+  EXPECT_EQ(r->stored.size(), 1u);
+}
+
+TEST(SqliteStoreTest, WebhookWithOneNewAndOneDuplicateAlertStoresOne) {
+  testing::TempDir dir;
+  const std::string path = dir.File("alertgate.db");
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->InsertWebhook(At(0), "first", {MakeAlert("fp1", At(-5000))}).ok());
+
+  Result<WebhookReceipt> r = store->InsertWebhook(
+      At(30'000), "second", {MakeAlert("fp1", At(-5000)), MakeAlert("fp2", At(20'000))});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->duplicates, 1u);
+  EXPECT_THAT(Fingerprints(r->stored), ElementsAre("fp2"));
+
+  RawDb raw(path);
+  EXPECT_THAT(raw.Column("SELECT count(*) FROM notifications"), ElementsAre("2"));
+  EXPECT_THAT(raw.Column("SELECT body FROM webhooks ORDER BY id"), ElementsAre("first", "second"));
+}
+
+TEST(SqliteStoreTest, DuplicateWithinOneWebhookIsStoredOnce) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  Result<WebhookReceipt> r =
+      store->InsertWebhook(At(0), "{}", {MakeAlert("fp1", At(-5000)), MakeAlert("fp1", At(-5000))});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stored.size(), 1u);
+  EXPECT_EQ(r->duplicates, 1u);
+}
+
+TEST(SqliteStoreTest, ListNotificationsIsInclusiveAndOrderedByReceivedAtThenId) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  // Stored out of time order, so id order differs from received_at order.
+  ASSERT_TRUE(store->InsertWebhook(At(3000), "{}", {MakeAlert("at3000", At(0))}).ok());
+  ASSERT_TRUE(store->InsertWebhook(At(999), "{}", {MakeAlert("before", At(0))}).ok());
+  ASSERT_TRUE(store->InsertWebhook(At(1000), "{}", {MakeAlert("at1000", At(0))}).ok());
+  ASSERT_TRUE(store
+                  ->InsertWebhook(At(2000), "{}",
+                                  {MakeAlert("at2000-a", At(0)), MakeAlert("at2000-b", At(0))})
+                  .ok());
+  ASSERT_TRUE(store->InsertWebhook(At(3001), "{}", {MakeAlert("after", At(0))}).ok());
+
+  Result<std::vector<Notification>> got = store->ListNotifications(At(1000), At(3000));
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_THAT(Fingerprints(*got), ElementsAre("at1000", "at2000-a", "at2000-b", "at3000"));
+  ASSERT_EQ(got->size(), 4u);
+  EXPECT_LT((*got)[1].id, (*got)[2].id);
+  EXPECT_GT((*got)[3].webhook_id, 0);
+  EXPECT_EQ((*got)[3].received_at, At(3000));
+}
+
+TEST(SqliteStoreTest, ListNotificationsRoundTripsFields) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  Notification a = MakeAlert("e4bbe066188a77e1", At(-8123));
+  a.labels = {{"alertname", "PostgresPrimaryDown"},
+              {"instance", "pg-1:9187"},
+              {"quoted", "say \"hi\"\\ \n done"},
+              {"unicode", "caf\u00e9 \u2192"},
+              {"empty", ""}};
+  a.receiver = "game-day\\.pager";
+  Result<WebhookReceipt> r = store->InsertWebhook(At(0), "{}", {a});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+
+  Result<std::vector<Notification>> got = store->ListNotifications(At(0), At(0));
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 1u);
+  const Notification& n = (*got)[0];
+  EXPECT_EQ(n.id, r->stored[0].id);
+  EXPECT_EQ(n.webhook_id, r->webhook_id);
+  EXPECT_EQ(n.received_at, At(0));
+  EXPECT_EQ(n.fingerprint, "e4bbe066188a77e1");
+  EXPECT_EQ(n.starts_at, At(-8123));
+  EXPECT_EQ(n.ends_at, ZeroTime());
+  EXPECT_EQ(n.status, "firing");
+  EXPECT_EQ(n.receiver, "game-day\\.pager");
+  EXPECT_EQ(n.labels, a.labels);
+}
+
+TEST(SqliteStoreTest, DataSurvivesReopeningTheFile) {
+  testing::TempDir dir;
+  const std::string path = dir.File("alertgate.db");
+  {
+    auto store = MustOpen(path);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->InsertDrill(MakeDrill("d1", At(0), {"env=\"staging\""})).ok());
+    ASSERT_TRUE(store->InsertInjection(MakeInjection("d1", "A-1", At(1000), "k1")).ok());
+    ASSERT_TRUE(store->InsertWebhook(At(2000), "body", {MakeAlert("fp1", At(1500))}).ok());
+  }
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+
+  Result<std::optional<Drill>> drill = store->GetDrill("d1");
+  ASSERT_TRUE(drill.ok() && drill->has_value());
+  EXPECT_THAT((*drill)->matchers, ElementsAre("env=\"staging\""));
+  Result<std::vector<Injection>> injections = store->ListInjections("d1");
+  ASSERT_TRUE(injections.ok()) << injections.status().ToString();
+  EXPECT_THAT(InjectionIds(*injections), ElementsAre("A-1"));
+  Result<std::vector<Notification>> notifications = store->ListNotifications(At(0), At(5000));
+  ASSERT_TRUE(notifications.ok()) << notifications.status().ToString();
+  EXPECT_THAT(Fingerprints(*notifications), ElementsAre("fp1"));
+
+  // Uniqueness survives too: the reopened store still knows what it has.
+  EXPECT_EQ(store->InsertDrill(MakeDrill("d1", At(0))).code(), StatusCode::kConflict);
+  Result<WebhookReceipt> resend =
+      store->InsertWebhook(At(3000), "body", {MakeAlert("fp1", At(1500))});
+  ASSERT_TRUE(resend.ok()) << resend.status().ToString();
+  EXPECT_EQ(resend->duplicates, 1u);
+}
+
+TEST(SqliteStoreTest, OpenFailsOnUnwritablePathNamingIt) {
+  testing::TempDir dir;
+  const std::string regular_file = dir.File("not-a-dir");
+  testing::WriteFile(regular_file, "plain file");
+  const std::string garbage = dir.File("garbage.db");
+  testing::WriteFile(garbage, std::string(4096, 'x'));
+
+  // Tests run as root, so permissions cannot make a path unwritable; these
+  // paths fail for root too.
+  const std::vector<std::string> paths = {
+      dir.File("missing-dir/alertgate.db"),  // parent does not exist
+      regular_file + "/alertgate.db",        // a file where a directory is expected
+      "/proc/alertgate-test.db",             // procfs does not create files
+      dir.path(),                            // a directory where the file is expected
+      garbage,                               // an existing file that is not a database
+  };
+  for (const std::string& path : paths) {
+    Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path);
+    ASSERT_FALSE(store.ok()) << path;
+    EXPECT_EQ(store.status().code(), StatusCode::kUnavailable) << store.status().ToString();
+    EXPECT_THAT(store.status().message(), HasSubstr(path));
+  }
+}
+
+// The failure-injecting wrapper used by the service and HTTP tests.
+
+TEST(FailingStoreTest, ForwardsWhenNotFailing) {
+  auto inner = MustOpen(":memory:");
+  ASSERT_NE(inner, nullptr);
+  testing::FailingStore store(inner.get());
+  ASSERT_TRUE(store.InsertDrill(MakeDrill("d1", At(0))).ok());
+  ASSERT_TRUE(store.InsertInjection(MakeInjection("d1", "A-1", At(0))).ok());
+  ASSERT_TRUE(store.InsertWebhook(At(0), "{}", {MakeAlert("fp1", At(0))}).ok());
+  EXPECT_TRUE(store.Ping().ok());
+  Result<std::optional<Drill>> drill = inner->GetDrill("d1");
+  ASSERT_TRUE(drill.ok());
+  EXPECT_TRUE(drill->has_value());
+  Result<std::vector<Notification>> ns = store.ListNotifications(At(0), At(0));
+  ASSERT_TRUE(ns.ok());
+  EXPECT_EQ(ns->size(), 1u);
+}
+
+TEST(FailingStoreTest, FailedWritesChangeNothing) {
+  auto inner = MustOpen(":memory:");
+  ASSERT_NE(inner, nullptr);
+  testing::FailingStore store(inner.get());
+  ASSERT_TRUE(store.InsertDrill(MakeDrill("d1", At(0))).ok());
+  ASSERT_TRUE(store.InsertInjection(MakeInjection("d1", "A-1", At(0))).ok());
+  store.FailWrites(true);
+
+  const std::vector<Status> writes = {
+      store.InsertDrill(MakeDrill("d2", At(0))),
+      store.FinishDrill("d1", At(1000)),
+      store.InsertInjection(MakeInjection("d1", "A-2", At(0))),
+      store.ClearInjection("d1", "A-1", At(1000)),
+      store.InsertWebhook(At(0), "{}", {MakeAlert("fp1", At(0))}).status(),
+  };
+  for (const Status& s : writes) {
+    EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+    EXPECT_EQ(s.message(), "injected write failure");
+  }
+  // Reads still work and show nothing changed.
+  Result<std::vector<Drill>> drills = store.ListDrills();
+  ASSERT_TRUE(drills.ok());
+  ASSERT_EQ(drills->size(), 1u);
+  EXPECT_FALSE((*drills)[0].finished_at.has_value());
+  Result<std::vector<Injection>> injections = store.ListInjections("d1");
+  ASSERT_TRUE(injections.ok());
+  ASSERT_EQ(injections->size(), 1u);
+  EXPECT_FALSE((*injections)[0].cleared_at.has_value());
+  Result<std::vector<Notification>> ns = store.ListNotifications(At(-1000), At(1000));
+  ASSERT_TRUE(ns.ok());
+  EXPECT_THAT(*ns, IsEmpty());
+
+  store.FailWrites(false);
+  EXPECT_TRUE(store.InsertDrill(MakeDrill("d2", At(0))).ok());
+}
+
+TEST(FailingStoreTest, FailedReadsReturnUnavailable) {
+  auto inner = MustOpen(":memory:");
+  ASSERT_NE(inner, nullptr);
+  testing::FailingStore store(inner.get());
+  store.FailReads(true);
+
+  const std::vector<Status> reads = {
+      store.GetDrill("d1").status(),
+      store.ListDrills().status(),
+      store.ListInjections("d1").status(),
+      store.ListNotifications(At(0), At(1)).status(),
+      store.Ping(),
+  };
+  for (const Status& s : reads) {
+    EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+    EXPECT_EQ(s.message(), "injected read failure");
+  }
+  // Writes are unaffected.
+  EXPECT_TRUE(store.InsertDrill(MakeDrill("d1", At(0))).ok());
+}
+
+TEST(FailingStoreTest, CountsWebhookWrites) {
+  auto inner = MustOpen(":memory:");
+  ASSERT_NE(inner, nullptr);
+  testing::FailingStore store(inner.get());
+  EXPECT_EQ(store.webhook_writes(), 0u);
+  ASSERT_TRUE(store.InsertWebhook(At(0), "{}", {MakeAlert("fp1", At(0))}).ok());
+  store.FailWrites(true);
+  EXPECT_FALSE(store.InsertWebhook(At(0), "{}", {MakeAlert("fp2", At(0))}).ok());
+  EXPECT_EQ(store.webhook_writes(), 2u);
+}
+
+}  // namespace
+}  // namespace alertgate
