@@ -11,6 +11,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libyaml-cpp-dev libsqlite3-dev libre2-dev libcli11-dev
   # the real Prometheus toolchain the tests run (promtool, amtool, both servers)
   prometheus prometheus-alertmanager
+  # report tests: a real XML parser for JUnit, a real browser for HTML
+  libexpat1-dev chromium
   # the README walk-through
   curl
 )

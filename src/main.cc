@@ -2,6 +2,9 @@
 // subcommand; everything else lives in the library.
 #include <CLI/CLI.hpp>
 
+#include "cli/exit_codes.h"
+#include "cli/report.h"
+#include "cli/runner.h"
 #include "cli/serve.h"
 
 int main(int argc, char** argv) {
@@ -13,11 +16,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   alertgate::AddServeCommand(app, &exit_code);
+  alertgate::AddRunnerCommands(app, &exit_code);
+  alertgate::AddReportCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+    return rc == 0 ? alertgate::kExitOk : alertgate::kExitUsage;
   }
   return exit_code;
 }

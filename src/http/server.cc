@@ -9,6 +9,7 @@
 #include "core/time.h"
 #include "http/errors.h"
 #include "report/json.h"
+#include "report/report.h"
 
 namespace alertgate {
 namespace {
@@ -260,15 +261,13 @@ void HttpServer::Routes() {
 
   s.Get(R"(/api/v1/drills/([^/]+)/report)", [this](const httplib::Request& req,
                                                    httplib::Response& res) {
-    const std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
-    if (format != "json") {
-      return ReplyError(res, InvalidArgument("format: \"" + format +
-                                             "\" is not supported by this build "
-                                             "(supported: json)"));
-    }
+    auto format =
+        ParseReportFormat(req.has_param("format") ? req.get_param_value("format") : "markdown");
+    if (!format.ok()) return ReplyError(res, format.status());
     auto r = service_->Results(req.matches[1]);
     if (!r.ok()) return ReplyError(res, r.status());
-    Reply(res, 200, RenderResultsJson(*r));
+    res.set_header("Alertgate-Drill-Verdict", Name(r->verdict));
+    res.set_content(RenderReport(*r, *format), ContentType(*format));
   });
 
   s.Post(R"(/api/v1/drills/([^/]+)/finish)",
