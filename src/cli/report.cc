@@ -27,12 +27,12 @@ struct ReportFlags {
 // Offline: evaluates the drill from the database file with the config, at
 // the current time (the one place the report reads the wall clock).
 Result<DrillResult> EvaluateOffline(const ReportFlags& f) {
-  auto config = LoadConfigFile(f.config_file);
-  if (!config.ok()) return config.status();
   const std::string db = (std::filesystem::path(f.storage_path) / "alertgate.db").string();
   if (!std::filesystem::exists(db)) {
     return InvalidArgument("--storage.path: no database at " + db);
   }
+  auto config = LoadConfigFile(f.config_file);
+  if (!config.ok()) return config.status();
   auto store = SqliteStore::Open(db);
   if (!store.ok()) return store.status();
   auto drill = (*store)->GetDrill(f.drill);

@@ -1,0 +1,140 @@
+// The runner's subcommands and `report`, run as the real binary against a
+// real server in-process: printed output and exit codes.
+#include <gtest/gtest.h>
+#include <stdio.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "app/app.h"
+#include "test_util.h"
+
+namespace alertgate {
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+};
+
+Outcome RunAlertgate(const std::string& args) {
+  const std::string cmd = std::string(ALERTGATE_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  Outcome o;
+  if (p == nullptr) return o;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
+  const int st = pclose(p);
+  o.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return o;
+}
+
+class CommandsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::WriteFile(dir_.File("alertgate.yml"),
+                       "scenarios:\n  - id: A\n    expect: ['alertname=\"X\"']\n    window: 1m\n");
+    ServeOptions opts;
+    opts.config_file = dir_.File("alertgate.yml");
+    opts.storage_path = dir_.File("data");
+    opts.listen_address = "127.0.0.1:0";
+    auto app = App::Create(opts, &clock_, &log_);
+    ASSERT_TRUE(app.ok()) << app.status().ToString();
+    app_ = std::move(app).value();
+    thread_ = std::thread([this] { app_->Run(); });
+    url_ = "--url=http://127.0.0.1:" + std::to_string(app_->port());
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (RunAlertgate("drill start --drill=probe " + url_).exit_code != 0 &&
+           std::chrono::steady_clock::now() < end) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  void TearDown() override {
+    app_->Shutdown();
+    thread_.join();
+  }
+
+  testing::TempDir dir_;
+  SystemClock clock_;
+  std::ostringstream log_;
+  std::unique_ptr<App> app_;
+  std::thread thread_;
+  std::string url_;
+};
+
+TEST_F(CommandsTest, RunnerFlowPrintsIdsAndExitsZero) {
+  auto start = RunAlertgate("drill start --drill=d1 " + url_);
+  EXPECT_EQ(start.exit_code, 0) << start.out;
+  EXPECT_EQ(start.out.rfind("drill d1 started 20", 0), 0u) << start.out;
+  auto inject = RunAlertgate("inject --drill=d1 --scenario=A " + url_);
+  EXPECT_EQ(inject.exit_code, 0) << inject.out;
+  EXPECT_EQ(inject.out.rfind("A-1 20", 0), 0u) << inject.out;
+  auto again = RunAlertgate("inject --drill=d1 --scenario=A --key=same " + url_);
+  auto retry = RunAlertgate("inject --drill=d1 --scenario=A --key=same " + url_);
+  EXPECT_EQ(again.out, retry.out) << "a retried key must return the same injection";
+  auto clear = RunAlertgate("clear --drill=d1 --injection=A-1 " + url_);
+  EXPECT_EQ(clear.exit_code, 0) << clear.out;
+  EXPECT_EQ(clear.out.rfind("A-1 cleared 20", 0), 0u) << clear.out;
+  auto finish = RunAlertgate("drill finish --drill=d1 " + url_);
+  EXPECT_EQ(finish.exit_code, 0) << finish.out;
+}
+
+TEST_F(CommandsTest, RejectionExitsOneWithTheServersReason) {
+  ASSERT_EQ(RunAlertgate("drill start --drill=d1 " + url_).exit_code, 0);
+  auto r = RunAlertgate("inject --drill=d1 --scenario=Q " + url_);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("unknown scenario \"Q\""), std::string::npos) << r.out;
+}
+
+TEST_F(CommandsTest, UnreachableServerExitsThreeLoudly) {
+  auto r = RunAlertgate("inject --drill=d1 --scenario=A --url=http://127.0.0.1:1 --attempts=1");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.out.find("did not answer"), std::string::npos) << r.out;
+}
+
+TEST_F(CommandsTest, UsageErrorExitsTwo) {
+  EXPECT_EQ(RunAlertgate("inject --scenario=A").exit_code, 2);
+  EXPECT_EQ(RunAlertgate("drill pause --drill=x").exit_code, 2);
+  EXPECT_EQ(RunAlertgate("report --drill=x --format=pdf").exit_code, 2);
+}
+
+TEST_F(CommandsTest, ReportExitCodeFollowsTheVerdict) {
+  ASSERT_EQ(RunAlertgate("drill start --drill=d1 " + url_).exit_code, 0);
+  ASSERT_EQ(
+      RunAlertgate("inject --drill=d1 --scenario=A --at=2020-01-01T00:00:00Z " + url_).exit_code,
+      0);
+  // Silent long ago: the drill failed.
+  auto md = RunAlertgate("report --drill=d1 --format=markdown " + url_);
+  EXPECT_EQ(md.exit_code, 1) << md.out;
+  EXPECT_NE(md.out.find("# Game day d1"), std::string::npos);
+  EXPECT_NE(md.out.find("drill d1: fail"), std::string::npos);
+  // Pending (nothing injected in an open drill) is not a pass either.
+  ASSERT_EQ(RunAlertgate("drill start --drill=d2 " + url_).exit_code, 0);
+  EXPECT_EQ(RunAlertgate("report --drill=d2 " + url_).exit_code, 1);
+  // Unknown drill: an error, not a verdict.
+  EXPECT_EQ(RunAlertgate("report --drill=nope " + url_).exit_code, 2);
+}
+
+TEST_F(CommandsTest, ReportOfflineFromStorageWritesTheFile) {
+  ASSERT_EQ(RunAlertgate("drill start --drill=d1 " + url_).exit_code, 0);
+  ASSERT_EQ(
+      RunAlertgate("inject --drill=d1 --scenario=A --at=2020-01-01T00:00:00Z " + url_).exit_code,
+      0);
+  const std::string out = dir_.File("report.xml");
+  auto r = RunAlertgate("report --drill=d1 --format=junit --storage.path=" + dir_.File("data") +
+                        " --config.file=" + dir_.File("alertgate.yml") + " --output=" + out);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  std::ifstream in(out);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_NE(ss.str().find("<failure type=\"silent\""), std::string::npos) << ss.str();
+  auto missing = RunAlertgate("report --drill=d1 --storage.path=" + dir_.File("nowhere"));
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.out.find("no database"), std::string::npos) << missing.out;
+}
+
+}  // namespace
+}  // namespace alertgate
