@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <limits>
+#include <set>
 #include <utility>
 
 #include "core/time.h"
@@ -56,14 +57,25 @@ Status Error(const std::string& path, const std::string& what) {
   return InvalidArgument(path + ": " + what);
 }
 
-// Returns member `name` of `obj`, or nullptr when it is absent. A duplicated
-// key resolves to its last occurrence, as Go's encoding/json does.
+// Returns member `name` of `obj`, or nullptr when it is absent.
+// REQUIRES: CheckUniqueKeys(obj) passed, so there is at most one.
 const Value* Find(const Value& obj, const char* name) {
-  const Value* found = nullptr;
   for (const auto& m : obj.GetObject()) {
-    if (View(m.name) == name) found = &m.value;
+    if (View(m.name) == name) return &m.value;
   }
-  return found;
+  return nullptr;
+}
+
+// Duplicate keys are legal JSON but ambiguous (Go keeps the last, RapidJSON
+// finds the first): a body that says two things is rejected, not guessed at.
+Status CheckUniqueKeys(const Value& obj, const std::string& path) {
+  std::set<std::string_view> seen;
+  for (const auto& m : obj.GetObject()) {
+    if (!seen.insert(View(m.name)).second) {
+      return Error(path.empty() ? "webhook body" : path, "duplicate key " + Quote(View(m.name)));
+    }
+  }
+  return Status::Ok();
 }
 
 // Returns member `name` of `obj` when present and not null (Go decodes a JSON
@@ -113,6 +125,7 @@ Status RequireStatus(const Value& obj, const std::string& parent, std::string* o
 Status GetLabels(const Value& v, const std::string& path, const WebhookLimits& limits,
                  Labels* out) {
   if (!v.IsObject()) return Error(path, "expected an object of strings");
+  AG_RETURN_IF_ERROR(CheckUniqueKeys(v, path));
   if (v.MemberCount() > limits.max_labels) {
     return TooLarge(path + ": " + std::to_string(v.MemberCount()) +
                     " entries exceed the limit of " + std::to_string(limits.max_labels));
@@ -129,7 +142,7 @@ Status GetLabels(const Value& v, const std::string& path, const WebhookLimits& l
       return TooLarge(child + ": a value of " + std::to_string(m.value.GetStringLength()) +
                       " bytes exceeds the limit of " + std::to_string(limits.max_label_bytes));
     }
-    (*out)[std::string(name)] = std::string(View(m.value));  // last duplicate wins
+    (*out)[std::string(name)] = std::string(View(m.value));
   }
   return Status::Ok();
 }
@@ -156,9 +169,21 @@ Status GetTimestamp(const Value& v, const std::string& path, Timestamp* out) {
   return Status::Ok();
 }
 
+// Alert times outside 1970..2200 are corrupt or hostile (Alertmanager's
+// "no end" value is handled by the caller before this check).
+Status CheckPlausible(Timestamp t, const std::string& path) {
+  static const Timestamp kMin = FromUnixMillis(0);
+  static const Timestamp kMax = FromUnixMillis(7'258'118'400'000);  // 2200-01-01
+  if (t < kMin || t >= kMax) {
+    return Error(path, FormatRfc3339(t) + " is not a plausible alert time (want 1970..2199)");
+  }
+  return Status::Ok();
+}
+
 Status ParseAlert(const Value& v, const std::string& path, const WebhookLimits& limits,
                   WebhookAlert* alert) {
   if (!v.IsObject()) return Error(path, "expected an object");
+  AG_RETURN_IF_ERROR(CheckUniqueKeys(v, path));
   AG_RETURN_IF_ERROR(RequireStatus(v, path, &alert->status));
   AG_RETURN_IF_ERROR(RequireLabels(v, path, "labels", limits, &alert->labels));
   AG_RETURN_IF_ERROR(OptionalLabels(v, path, "annotations", limits, &alert->annotations));
@@ -166,9 +191,13 @@ Status ParseAlert(const Value& v, const std::string& path, const WebhookLimits& 
   const Value* starts_at = nullptr;
   AG_RETURN_IF_ERROR(RequireMember(v, path, "startsAt", &starts_at));
   AG_RETURN_IF_ERROR(GetTimestamp(*starts_at, Child(path, "startsAt"), &alert->starts_at));
+  AG_RETURN_IF_ERROR(CheckPlausible(alert->starts_at, Child(path, "startsAt")));
   alert->ends_at = ZeroTime();
   if (const Value* ends_at = FindOptional(v, "endsAt")) {
     AG_RETURN_IF_ERROR(GetTimestamp(*ends_at, Child(path, "endsAt"), &alert->ends_at));
+    if (!IsZeroTime(alert->ends_at)) {
+      AG_RETURN_IF_ERROR(CheckPlausible(alert->ends_at, Child(path, "endsAt")));
+    }
   }
 
   AG_RETURN_IF_ERROR(OptionalString(v, path, "generatorURL", &alert->generator_url));
@@ -179,6 +208,7 @@ Status ParseAlert(const Value& v, const std::string& path, const WebhookLimits& 
 
 Status ParseMessage(const Value& root, const WebhookLimits& limits, WebhookMessage* msg) {
   const std::string top;  // the root has an empty path: members print as "version"
+  AG_RETURN_IF_ERROR(CheckUniqueKeys(root, top));
   AG_RETURN_IF_ERROR(RequireString(root, top, "version", &msg->version));
   if (msg->version != "4") {
     return Error("version", "unsupported webhook version " + Quote(msg->version) +

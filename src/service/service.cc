@@ -144,6 +144,9 @@ Result<Injection> Service::Inject(const InjectRequest& req, bool* created) {
   }
   if (req.key.size() > 256) return InvalidArgument("key: longer than 256 characters");
   const Timestamp now = clock_->Now();
+  if (req.at && *req.at < FromUnixMillis(0)) {
+    return InvalidArgument("at: " + FormatRfc3339(*req.at) + " is not a plausible fault time");
+  }
   if (req.at && *req.at > now + cfg->skew_tolerance) {
     return InvalidArgument("at: " + FormatRfc3339(*req.at) +
                            " is in the future (alertgate's clock says " + FormatRfc3339(now) + ")");

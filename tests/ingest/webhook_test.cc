@@ -302,6 +302,48 @@ TEST(WebhookParserTest, RejectsInvalidTimestamps) {
   ExpectRejected(cases, StatusCode::kInvalidArgument);
 }
 
+TEST(WebhookParserTest, RejectsImplausibleAlertTimes) {
+  const std::vector<RejectCase> cases = {
+      {"startsAt in year 1",
+       [](auto& d) { SetString(d, Alert(d, 0), "startsAt", "0001-01-01T00:00:00Z"); },
+       "alerts[0].startsAt: 0001-01-01T00:00:00.000Z is not a plausible alert time (want "
+       "1970..2199)"},
+      {"startsAt in year 9999",
+       [](auto& d) { SetString(d, Alert(d, 0), "startsAt", "9999-12-31T23:59:59Z"); },
+       "alerts[0].startsAt: 9999-12-31T23:59:59.000Z is not a plausible alert time (want "
+       "1970..2199)"},
+      {"endsAt in year 9999",
+       [](auto& d) { SetString(d, Alert(d, 1), "endsAt", "9999-01-01T00:00:00Z"); },
+       "alerts[1].endsAt: 9999-01-01T00:00:00.000Z is not a plausible alert time (want "
+       "1970..2199)"},
+  };
+  ExpectRejected(cases, StatusCode::kInvalidArgument);
+}
+
+TEST(WebhookParserTest, RejectsDuplicateKeys) {
+  struct Case {
+    const char* name;
+    std::string body;
+    const char* message;
+  };
+  std::string top = Payload();
+  top.insert(1, R"("version":"4",)");
+  std::string alert = Payload();
+  alert.insert(alert.find(R"("status":"firing","labels")"), R"("fingerprint":"x",)");
+  std::string labels = Payload();
+  labels.insert(labels.find(R"("alertname":"PostgresPrimaryDown","env")"),
+                R"("alertname":"Other",)");
+  for (const Case& c :
+       std::vector<Case>{{"top level", top, "webhook body: duplicate key \"version\""},
+                         {"alert", alert, "alerts[0]: duplicate key \"fingerprint\""},
+                         {"labels", labels, "alerts[0].labels: duplicate key \"alertname\""}}) {
+    Result<WebhookMessage> msg = ParseWebhook(c.body);
+    ASSERT_FALSE(msg.ok()) << c.name;
+    EXPECT_EQ(msg.status().code(), StatusCode::kInvalidArgument) << c.name;
+    EXPECT_THAT(msg.status().message(), HasSubstr(c.message)) << c.name;
+  }
+}
+
 TEST(WebhookParserTest, RejectsUnsupportedVersion) {
   Result<WebhookMessage> m =
       ParseWebhook(Payload([](rapidjson::Document& d) { SetString(d, d, "version", "3"); }));
