@@ -48,6 +48,11 @@ Result<std::unique_ptr<App>> App::Create(const ServeOptions& options, const Cloc
   app->service_ = std::make_unique<Service>(
       app->store_.get(), clock, app->metrics_.get(), app->log_.get(),
       std::make_shared<const Config>(std::move(config).value()), options.webhook);
+  if (options.retention.count() > 0) {
+    auto removed = app->service_->ApplyRetention(options.retention);
+    if (!removed.ok()) return removed.status().WithContext("--storage.retention: ");
+    app->next_retention_ = clock->Monotonic() + std::chrono::hours(1);
+  }
   AG_RETURN_IF_ERROR(app->service_->PublishAll());
 
   App* raw = app.get();
@@ -104,6 +109,10 @@ void App::TickerLoop() {
     tick_requested_ = false;
     lock.unlock();
     service_->Tick();
+    if (options_.retention.count() > 0 && clock_->Monotonic() >= next_retention_) {
+      (void)service_->ApplyRetention(options_.retention);  // failures are logged and counted
+      next_retention_ = clock_->Monotonic() + std::chrono::hours(1);
+    }
     lock.lock();
   }
 }

@@ -34,6 +34,8 @@ struct ServeOptions {
   std::string log_format = "logfmt";
   HttpOptions http;
   WebhookLimits webhook;
+  // Finished drills older than this are dropped with their facts; 0 keeps all.
+  Duration retention = std::chrono::hours(24 * 30);
   // How often windows are re-checked so verdicts close without a request.
   std::chrono::milliseconds tick_interval{1000};
 };
@@ -75,8 +77,9 @@ class App {
   std::mutex reload_mu_;
   std::mutex tick_mu_;
   std::condition_variable tick_cv_;
-  bool tick_requested_ = false;  // GUARDED_BY(tick_mu_)
-  bool stopping_ = false;        // GUARDED_BY(tick_mu_)
+  bool tick_requested_ = false;                           // GUARDED_BY(tick_mu_)
+  bool stopping_ = false;                                 // GUARDED_BY(tick_mu_)
+  std::chrono::steady_clock::time_point next_retention_;  // ticker thread only
   std::thread ticker_;
 };
 

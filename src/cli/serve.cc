@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/app.h"
+#include "core/duration.h"
 
 namespace alertgate {
 namespace {
@@ -68,10 +69,22 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--storage.path", options->storage_path,
                   "Directory of the SQLite database (alertgate.db, WAL mode).")
       ->capture_default_str();
+  auto retention = std::make_shared<std::string>("30d");
+  cmd->add_option("--storage.retention", *retention,
+                  "Drop drills finished longer ago than this, with the alerts received before "
+                  "every remaining drill (Prometheus duration; 0 keeps everything).")
+      ->capture_default_str()
+      ->check([](const std::string& v) {
+        auto d = ParseDuration(v);
+        return d.ok() ? std::string() : d.status().message();
+      });
   cmd->add_option("--log.level", options->log_level, "debug, info, warn or error.")
       ->capture_default_str();
   cmd->add_option("--log.format", options->log_format, "logfmt or json.")->capture_default_str();
-  cmd->callback([options, exit_code] { *exit_code = RunServe(*options); });
+  cmd->callback([options, retention, exit_code] {
+    options->retention = *ParseDuration(*retention);
+    *exit_code = RunServe(*options);
+  });
 }
 
 }  // namespace alertgate

@@ -215,6 +215,14 @@ void Metrics::PublishDrill(const DrillResult& result) {
   current = std::move(next);
 }
 
+void Metrics::ForgetDrill(const std::string& drill) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = drill_series_.find(drill);
+  if (it == drill_series_.end()) return;
+  for (const auto& [key, series] : it->second) series.family->Remove(series.gauge);
+  drill_series_.erase(it);
+}
+
 std::string Metrics::Serialize() const {
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, registry_->Collect());

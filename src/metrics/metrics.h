@@ -47,6 +47,9 @@ class Metrics {
   // process; at startup every stored drill is published once).
   void PublishDrill(const DrillResult& result);
 
+  // Removes every series of a drill that no longer exists (retention).
+  void ForgetDrill(const std::string& drill);
+
   // The text exposition format (version 0.0.4).
   std::string Serialize() const;
 

@@ -389,6 +389,32 @@ void Service::Tick() {
   }
 }
 
+Result<RetentionStats> Service::ApplyRetention(Duration retention) {
+  const Timestamp cutoff = clock_->Now() - retention;
+  std::lock_guard<std::mutex> lock(mutate_mu_);
+  auto stats = store_->DeleteOlderThan(cutoff);
+  if (!stats.ok()) {
+    StorageFailed("retention", stats.status(), "");
+    return stats.status();
+  }
+  for (const auto& id : stats->drill_ids) {
+    metrics_->ForgetDrill(id);
+    std::lock_guard<std::mutex> live(live_mu_);
+    live_.erase(id);
+    for (auto it = verdicts_.lower_bound(id + "/");
+         it != verdicts_.end() && it->first.compare(0, id.size() + 1, id + "/") == 0;) {
+      it = verdicts_.erase(it);
+    }
+  }
+  if (stats->drills + stats->notifications + stats->webhooks > 0) {
+    log_->Info("retention applied", {{"cutoff", FormatRfc3339(cutoff)},
+                                     {"drills", std::to_string(stats->drills)},
+                                     {"notifications", std::to_string(stats->notifications)},
+                                     {"webhooks", std::to_string(stats->webhooks)}});
+  }
+  return stats;
+}
+
 Status Service::Ready() {
   Status s = store_->Ping();
   if (!s.ok()) return Unavailable("storage does not answer: " + s.message());

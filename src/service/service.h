@@ -88,6 +88,10 @@ class Service {
   // Called after a fact was stored, so the ticker can re-publish at once.
   void SetOnChange(std::function<void()> fn) { on_change_ = std::move(fn); }
 
+  // Drops drills finished more than `retention` ago and notifications older
+  // than every remaining drill (Store::DeleteOlderThan); their metrics go too.
+  Result<RetentionStats> ApplyRetention(Duration retention);
+
   // Ready when the store answers and the last write did not fail.
   Status Ready();
 

@@ -390,6 +390,57 @@ Result<std::vector<Notification>> SqliteStore::ListNotifications(Timestamp from,
   return out;
 }
 
+Result<RetentionStats> SqliteStore::DeleteOlderThan(Timestamp cutoff) {
+  std::lock_guard<std::mutex> lock(mu_);
+  RetentionStats stats;
+  AG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  {
+    Stmt ids(db_,
+             "SELECT id FROM drills WHERE finished_at IS NOT NULL AND finished_at < ? ORDER BY id");
+    if (!ids.prepared()) return Error("retention");
+    ids.Bind(1, cutoff);
+    int rc;
+    while ((rc = ids.Step()) == SQLITE_ROW) stats.drill_ids.push_back(ids.Text(0));
+    if (rc != SQLITE_DONE) return Error("retention");
+  }
+  for (const char* sql :
+       {"DELETE FROM injections WHERE drill IN (SELECT id FROM drills WHERE finished_at IS NOT "
+        "NULL AND finished_at < ?1)",
+        "DELETE FROM drills WHERE finished_at IS NOT NULL AND finished_at < ?1"}) {
+    Stmt d(db_, sql);
+    if (!d.prepared()) return Error("retention");
+    d.Bind(1, cutoff);
+    if (d.Step() != SQLITE_DONE) return Error("retention");
+  }
+  stats.drills = stats.drill_ids.size();
+  // Keep every fact a remaining drill may need: from its start, or from an
+  // injection stamped earlier than its start.
+  int64_t keep_from = ToUnixMillis(cutoff);
+  {
+    Stmt m(db_,
+           "SELECT min(t) FROM (SELECT min(started_at) AS t FROM drills UNION ALL "
+           "SELECT min(injected_at) FROM injections)");
+    if (!m.prepared() || m.Step() != SQLITE_ROW) return Error("retention");
+    if (m.OptTime(0).has_value()) keep_from = std::min(keep_from, m.Int(0));
+  }
+  {
+    Stmt n(db_, "DELETE FROM notifications WHERE received_at < ?");
+    if (!n.prepared()) return Error("retention");
+    n.Bind(1, keep_from);
+    if (n.Step() != SQLITE_DONE) return Error("retention");
+    stats.notifications = static_cast<size_t>(sqlite3_changes(db_));
+    // Notifications share their webhook's received_at, so none that is kept
+    // points at a webhook deleted here.
+    Stmt w(db_, "DELETE FROM webhooks WHERE received_at < ?");
+    if (!w.prepared()) return Error("retention");
+    w.Bind(1, keep_from);
+    if (w.Step() != SQLITE_DONE) return Error("retention");
+    stats.webhooks = static_cast<size_t>(sqlite3_changes(db_));
+  }
+  AG_RETURN_IF_ERROR(Exec("COMMIT"));
+  return stats;
+}
+
 Status SqliteStore::Ping() {
   std::lock_guard<std::mutex> lock(mu_);
   Stmt s(db_, "SELECT count(*) FROM drills");

@@ -29,6 +29,7 @@ class SqliteStore final : public Store {
   Result<WebhookReceipt> InsertWebhook(Timestamp received_at, std::string_view body,
                                        const std::vector<Notification>& alerts) override;
   Result<std::vector<Notification>> ListNotifications(Timestamp from, Timestamp to) override;
+  Result<RetentionStats> DeleteOlderThan(Timestamp cutoff) override;
   Status Ping() override;
 
  private:

@@ -25,6 +25,14 @@ struct WebhookReceipt {
   size_t duplicates = 0;
 };
 
+// What one retention pass removed.
+struct RetentionStats {
+  size_t drills = 0;
+  size_t notifications = 0;
+  size_t webhooks = 0;
+  std::vector<std::string> drill_ids;  // the drills removed
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -51,6 +59,12 @@ class Store {
                                                const std::vector<Notification>& alerts) = 0;
   // Notifications received in [from, to], ordered by (received_at, id).
   virtual Result<std::vector<Notification>> ListNotifications(Timestamp from, Timestamp to) = 0;
+
+  // Drops drills finished before `cutoff` with their injections, then the
+  // webhooks and notifications received before both `cutoff` and the start
+  // of every remaining drill (so no kept drill loses its facts). One
+  // transaction.
+  virtual Result<RetentionStats> DeleteOlderThan(Timestamp cutoff) = 0;
 
   // Cheap check that the database answers, for /-/ready.
   virtual Status Ping() = 0;

@@ -416,6 +416,19 @@ TEST_F(ServerTest, ResultsSurviveRestart) {
       std::string::npos);
 }
 
+TEST_F(ServerTest, RetentionDropsOldFinishedDrillsAtStartup) {
+  StartAndInject(clock_.Now());
+  ASSERT_EQ(Post("/api/v1/drills/d1/finish", "")->status, 200);
+  ASSERT_EQ(Post("/api/v1/drills", R"({"id":"d2"})")->status, 201);  // still open: kept
+  Stop();
+  clock_.Advance(std::chrono::hours(24 * 31));
+  Start(opts_);  // default --storage.retention=30d
+  EXPECT_EQ(Get("/api/v1/drills/d1")->status, 404);
+  EXPECT_EQ(Get("/api/v1/drills/d2")->status, 200);
+  EXPECT_EQ(Metrics().find(R"(drill="d1")"), std::string::npos);
+  EXPECT_NE(log_.str().find("msg=\"retention applied\""), std::string::npos) << log_.str();
+}
+
 TEST_F(ServerTest, HealthReadyAndMetricsEndpoints) {
   auto h = Get("/-/healthy");
   EXPECT_EQ(h->status, 200);

@@ -65,6 +65,10 @@ class FailingStore final : public Store {
     if (fail_reads_.load()) return ReadFailure();
     return inner_->ListNotifications(from, to);
   }
+  Result<RetentionStats> DeleteOlderThan(Timestamp cutoff) override {
+    if (fail_writes_.load()) return WriteFailure();
+    return inner_->DeleteOlderThan(cutoff);
+  }
   Status Ping() override {
     if (fail_reads_.load()) return ReadFailure();
     return inner_->Ping();

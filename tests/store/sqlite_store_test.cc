@@ -543,6 +543,46 @@ TEST(SqliteStoreTest, OpenFailsOnUnwritablePathNamingIt) {
 
 // The failure-injecting wrapper used by the service and HTTP tests.
 
+TEST(SqliteStoreTest, RetentionDropsOldFinishedDrillsAndFactsNoKeptDrillNeeds) {
+  using std::chrono::hours;
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  const Timestamp day = At(0);
+  const auto days = [](int n) { return hours(24 * n); };
+  Drill old_drill = MakeDrill("old", day - days(40));
+  old_drill.finished_at = day - days(39);
+  Drill recent = MakeDrill("recent", day - days(5));
+  recent.finished_at = day - days(4);
+  ASSERT_TRUE(store->InsertDrill(old_drill).ok());
+  ASSERT_TRUE(store->InsertDrill(recent).ok());
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("open", day - days(60))).ok());  // never finished
+  ASSERT_TRUE(store->InsertInjection(MakeInjection("old", "A-1", day - days(40))).ok());
+  ASSERT_TRUE(store->InsertInjection(MakeInjection("recent", "A-1", day - days(5))).ok());
+  ASSERT_TRUE(store->InsertWebhook(day - days(70), "{}", {MakeAlert("f70", day - days(70))}).ok());
+  ASSERT_TRUE(store->InsertWebhook(day - days(40), "{}", {MakeAlert("f40", day - days(40))}).ok());
+  ASSERT_TRUE(store->InsertWebhook(day - days(5), "{}", {MakeAlert("f5", day - days(5))}).ok());
+
+  auto stats = store->DeleteOlderThan(day - days(30));
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->drill_ids, std::vector<std::string>{"old"});
+  EXPECT_EQ(stats->drills, 1u);
+  // The open drill started 60 days ago still needs everything since then.
+  EXPECT_EQ(stats->notifications, 1u);
+  EXPECT_EQ(stats->webhooks, 1u);
+  EXPECT_FALSE(store->GetDrill("old")->has_value());
+  EXPECT_THAT(InjectionIds(*store->ListInjections("old")), IsEmpty());
+  EXPECT_TRUE(store->GetDrill("recent")->has_value());
+  EXPECT_THAT(Fingerprints(*store->ListNotifications(day - days(100), day)),
+              ElementsAre("f40", "f5"));
+
+  // Once the open drill is finished and old, only the recent drill's facts stay.
+  ASSERT_TRUE(store->FinishDrill("open", day - days(35)).ok());
+  stats = store->DeleteOlderThan(day - days(30));
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->drill_ids, std::vector<std::string>{"open"});
+  EXPECT_THAT(Fingerprints(*store->ListNotifications(day - days(100), day)), ElementsAre("f5"));
+}
+
 TEST(FailingStoreTest, ForwardsWhenNotFailing) {
   auto inner = MustOpen(":memory:");
   ASSERT_NE(inner, nullptr);
