@@ -1,13 +1,12 @@
 #include "http/server.h"
 
 #include <httplib.h>
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "core/time.h"
 #include "http/errors.h"
+#include "http/requests.h"
 #include "report/json.h"
 #include "report/report.h"
 
@@ -23,39 +22,6 @@ void Reply(httplib::Response& res, int code, const std::string& body) {
 
 void ReplyError(httplib::Response& res, const Status& s) {
   Reply(res, HttpStatusFor(s.code()), ErrorBody(s));
-}
-
-// Parses an optional JSON object body; an empty body is an empty object.
-Result<rapidjson::Document> ParseObject(const std::string& body) {
-  rapidjson::Document d;
-  if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
-    d.SetObject();
-    return d;
-  }
-  d.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
-  if (d.HasParseError()) {
-    return InvalidArgument(std::string("malformed JSON at offset ") +
-                           std::to_string(d.GetErrorOffset()) + ": " +
-                           rapidjson::GetParseError_En(d.GetParseError()));
-  }
-  if (!d.IsObject()) return InvalidArgument("expected a JSON object");
-  return d;
-}
-
-Result<std::string> OptString(const rapidjson::Value& obj, const char* field) {
-  auto it = obj.FindMember(field);
-  if (it == obj.MemberEnd() || it->value.IsNull()) return std::string();
-  if (!it->value.IsString()) return InvalidArgument(std::string(field) + ": expected a string");
-  return std::string(it->value.GetString(), it->value.GetStringLength());
-}
-
-Result<std::optional<Timestamp>> OptTime(const rapidjson::Value& obj, const char* field) {
-  auto s = OptString(obj, field);
-  if (!s.ok()) return s.status();
-  if (s->empty()) return std::optional<Timestamp>();
-  auto t = ParseRfc3339(*s);
-  if (!t.ok()) return InvalidArgument(std::string(field) + ": " + t.status().message());
-  return std::optional<Timestamp>(*t);
 }
 
 std::string DrillJson(const Drill& d) {
@@ -223,26 +189,10 @@ void HttpServer::Routes() {
   });
 
   s.Post("/api/v1/drills", [this](const httplib::Request& req, httplib::Response& res) {
-    auto body = ParseObject(req.body);
+    auto body = ParseStartDrillRequest(req.body);
     if (!body.ok()) return ReplyError(res, body.status());
-    auto id = OptString(*body, "id");
-    if (!id.ok()) return ReplyError(res, id.status());
-    if (id->empty()) return ReplyError(res, InvalidArgument("id: missing required field"));
-    std::vector<std::string> matchers;
-    if (auto it = body->FindMember("matchers"); it != body->MemberEnd() && !it->value.IsNull()) {
-      if (!it->value.IsArray()) {
-        return ReplyError(res, InvalidArgument("matchers: expected an array of strings"));
-      }
-      for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
-        if (!it->value[i].IsString()) {
-          return ReplyError(
-              res, InvalidArgument("matchers[" + std::to_string(i) + "]: expected a string"));
-        }
-        matchers.emplace_back(it->value[i].GetString(), it->value[i].GetStringLength());
-      }
-    }
     bool created = false;
-    auto drill = service_->StartDrill(*id, matchers, &created);
+    auto drill = service_->StartDrill(body->id, body->matchers, &created);
     if (!drill.ok()) return ReplyError(res, drill.status());
     Reply(res, created ? 201 : 200, DrillJson(*drill));
   });
@@ -279,22 +229,9 @@ void HttpServer::Routes() {
 
   s.Post(R"(/api/v1/drills/([^/]+)/injections)",
          [this](const httplib::Request& req, httplib::Response& res) {
-           auto body = ParseObject(req.body);
+           auto body = ParseInjectionRequest(req.body);
            if (!body.ok()) return ReplyError(res, body.status());
-           InjectRequest ir;
-           ir.drill = req.matches[1];
-           auto scenario = OptString(*body, "scenario");
-           if (!scenario.ok()) return ReplyError(res, scenario.status());
-           if (scenario->empty()) {
-             return ReplyError(res, InvalidArgument("scenario: missing required field"));
-           }
-           ir.scenario = *scenario;
-           auto at = OptTime(*body, "at");
-           if (!at.ok()) return ReplyError(res, at.status());
-           ir.at = *at;
-           auto key = OptString(*body, "key");
-           if (!key.ok()) return ReplyError(res, key.status());
-           ir.key = *key;
+           InjectRequest ir{req.matches[1], body->scenario, body->at, body->key};
            bool created = false;
            auto inj = service_->Inject(ir, &created);
            if (!inj.ok()) return ReplyError(res, inj.status());
@@ -303,9 +240,7 @@ void HttpServer::Routes() {
 
   s.Post(R"(/api/v1/drills/([^/]+)/injections/([^/]+)/clear)",
          [this](const httplib::Request& req, httplib::Response& res) {
-           auto body = ParseObject(req.body);
-           if (!body.ok()) return ReplyError(res, body.status());
-           auto at = OptTime(*body, "at");
+           auto at = ParseClearRequest(req.body);
            if (!at.ok()) return ReplyError(res, at.status());
            auto inj = service_->Clear(req.matches[1], req.matches[2], *at);
            if (!inj.ok()) return ReplyError(res, inj.status());

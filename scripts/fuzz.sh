@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for
+# FUZZ_SECONDS (default 20), seeded from fuzz/corpus/<target>/ and replaying
+# every file in fuzz/regressions/<target>/ first. Exits non-zero on a crash;
+# the crashing input is left in build-fuzz/crashes/ -- add it to
+# fuzz/regressions/<target>/ together with the fix.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_EACH="${FUZZ_SECONDS:-20}"
+CC=clang CXX=clang++ BUILD_DIR=build-fuzz BUILD_TYPE=RelWithDebInfo \
+  scripts/build.sh -DALERTGATE_FUZZ=ON -DALERTGATE_BUILD_TESTS=OFF
+mkdir -p build-fuzz/crashes
+status=0
+for target in webhook matchers duration time config requests; do
+  work="build-fuzz/corpus/$target"
+  mkdir -p "$work"
+  dirs=("$work" "fuzz/corpus/$target")
+  if [ -d "fuzz/regressions/$target" ] && [ -n "$(ls -A "fuzz/regressions/$target")" ]; then
+    echo "== $target: replaying fuzz/regressions/$target"
+    "build-fuzz/${target}_fuzz" -runs=0 "fuzz/regressions/$target"/* || status=1
+  fi
+  echo "== $target: fuzzing for ${SECONDS_EACH}s"
+  if ! "build-fuzz/${target}_fuzz" -max_total_time="$SECONDS_EACH" -max_len=65536 \
+      -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      -artifact_prefix="build-fuzz/crashes/${target}-" "${dirs[@]}" 2>"build-fuzz/$target.log"; then
+    echo "FUZZ FAILURE in $target:"; tail -40 "build-fuzz/$target.log"; status=1
+  else
+    grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "build-fuzz/$target.log" | tr '\n' ' '; echo
+  fi
+done
+exit $status

@@ -1,0 +1,103 @@
+#include "http/requests.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <set>
+
+#include "core/time.h"
+
+namespace alertgate {
+namespace {
+
+constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+
+// Parses an optional JSON object body; an empty body is an empty object.
+Result<rapidjson::Document> ParseObject(std::string_view body) {
+  rapidjson::Document d;
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    d.SetObject();
+    return d;
+  }
+  if (const size_t nul = body.find('\0'); nul != std::string_view::npos) {
+    return InvalidArgument("malformed JSON at offset " + std::to_string(nul) + ": NUL byte");
+  }
+  d.Parse<kFlags>(body.data(), body.size());
+  if (d.HasParseError()) {
+    return InvalidArgument(std::string("malformed JSON at offset ") +
+                           std::to_string(d.GetErrorOffset()) + ": " +
+                           rapidjson::GetParseError_En(d.GetParseError()));
+  }
+  if (!d.IsObject()) return InvalidArgument("expected a JSON object");
+  std::set<std::string_view> seen;
+  for (const auto& m : d.GetObject()) {
+    std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    if (!seen.insert(name).second) {
+      return InvalidArgument("duplicate key \"" + std::string(name) + "\"");
+    }
+  }
+  return d;
+}
+
+Result<std::string> OptString(const rapidjson::Value& obj, const char* field) {
+  auto it = obj.FindMember(field);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return std::string();
+  if (!it->value.IsString()) return InvalidArgument(std::string(field) + ": expected a string");
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+Result<std::optional<Timestamp>> OptTime(const rapidjson::Value& obj, const char* field) {
+  auto s = OptString(obj, field);
+  if (!s.ok()) return s.status();
+  if (s->empty()) return std::optional<Timestamp>();
+  auto t = ParseRfc3339(*s);
+  if (!t.ok()) return InvalidArgument(std::string(field) + ": " + t.status().message());
+  return std::optional<Timestamp>(*t);
+}
+
+}  // namespace
+
+Result<StartDrillRequest> ParseStartDrillRequest(std::string_view body) {
+  auto d = ParseObject(body);
+  if (!d.ok()) return d.status();
+  StartDrillRequest r;
+  auto id = OptString(*d, "id");
+  if (!id.ok()) return id.status();
+  if (id->empty()) return InvalidArgument("id: missing required field");
+  r.id = *id;
+  if (auto it = d->FindMember("matchers"); it != d->MemberEnd() && !it->value.IsNull()) {
+    if (!it->value.IsArray()) return InvalidArgument("matchers: expected an array of strings");
+    for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
+      if (!it->value[i].IsString()) {
+        return InvalidArgument("matchers[" + std::to_string(i) + "]: expected a string");
+      }
+      r.matchers.emplace_back(it->value[i].GetString(), it->value[i].GetStringLength());
+    }
+  }
+  return r;
+}
+
+Result<InjectionRequest> ParseInjectionRequest(std::string_view body) {
+  auto d = ParseObject(body);
+  if (!d.ok()) return d.status();
+  InjectionRequest r;
+  auto scenario = OptString(*d, "scenario");
+  if (!scenario.ok()) return scenario.status();
+  if (scenario->empty()) return InvalidArgument("scenario: missing required field");
+  r.scenario = *scenario;
+  auto at = OptTime(*d, "at");
+  if (!at.ok()) return at.status();
+  r.at = *at;
+  auto key = OptString(*d, "key");
+  if (!key.ok()) return key.status();
+  r.key = *key;
+  return r;
+}
+
+Result<std::optional<Timestamp>> ParseClearRequest(std::string_view body) {
+  auto d = ParseObject(body);
+  if (!d.ok()) return d.status();
+  return OptTime(*d, "at");
+}
+
+}  // namespace alertgate
