@@ -13,8 +13,8 @@ PACKAGES=(
   prometheus prometheus-alertmanager
   # report tests: a real XML parser for JUnit, a real browser for HTML
   libexpat1-dev chromium
-  # the README walk-through
-  curl
+  # test scripts (stdlib only) and the README walk-through
+  python3 curl
 )
 
 missing=()

@@ -1,20 +1,36 @@
 #!/usr/bin/env bash
-# README command 2 (and CI): install what is missing, build, run every test,
-# then the same suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# README command 2 (and CI): install what is missing, build, and run every
+# test: unit, HTTP, crash, e2e (real Prometheus + Alertmanager), the
+# promtool rule tests, the same suite under ASan+UBSan, the concurrency
+# tests under TSan, and each fuzz target for a bounded time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+start=$(date +%s)
+step() { echo; echo "== $* ($(( $(date +%s) - start ))s)"; }
 
-echo "== build and unit/HTTP/crash tests"
+step "build, then unit/HTTP/crash/e2e tests"
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j2 --timeout 300
 
-if [ -x rules/check.sh ]; then
-  echo "== promtool: rules and example configs"
-  rules/check.sh
-fi
+step "promtool: rules, rule unit tests, example configs"
+rules/check.sh
 
-echo "== the same tests under ASan + UBSan"
+step "Grafana dashboard: structure, PromQL, and data for every panel from a real Prometheus"
+tests/grafana/check_dashboard.sh --alertgate-bin=build/alertgate
+
+step "the same tests under ASan + UBSan (e2e excluded: it tests the pipeline, not memory)"
 BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DALERTGATE_SANITIZE=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j2 --timeout 600
+  ctest --test-dir build-asan --output-on-failure -j2 --timeout 600 -LE e2e
+
+step "concurrency tests under TSan"
+BUILD_DIR=build-tsan BUILD_TYPE=Debug scripts/build.sh -DALERTGATE_TSAN=ON
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  ctest --test-dir build-tsan --output-on-failure -j2 --timeout 600 -LE e2e \
+  -R 'ServerTest|StorageFailureTest|Kill9Test|CommandsTest|ConcurrentLines|BadInput'
+
+step "fuzz every parser for ${FUZZ_SECONDS:=15}s each"
+FUZZ_SECONDS=$FUZZ_SECONDS scripts/fuzz.sh
+
+step "all passed"
