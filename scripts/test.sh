@@ -26,7 +26,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 step "concurrency tests under TSan"
 BUILD_DIR=build-tsan BUILD_TYPE=Debug scripts/build.sh -DALERTGATE_TSAN=ON
-TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp" \
   ctest --test-dir build-tsan --output-on-failure -j2 --timeout 600 -LE e2e \
   -R 'ServerTest|StorageFailureTest|Kill9Test|CommandsTest|ConcurrentLines|BadInput'
 

@@ -1,6 +1,9 @@
 // Shared helpers for the test suite.
 #pragma once
 
+#include <mutex>
+#include <ostream>
+#include <sstream>
 #include <string>
 
 namespace alertgate::testing {
@@ -24,6 +27,37 @@ class TempDir {
 
  private:
   std::string path_;
+};
+
+// An ostream that threads may write to (the Logger does, from the ticker and
+// HTTP workers) while a test reads what was written so far. Thread-safe.
+class LogCapture : public std::ostream {
+ public:
+  LogCapture() : std::ostream(&buf_) {}
+  std::string str() const { return buf_.Contents(); }
+
+ private:
+  class Buf : public std::stringbuf {
+   public:
+    std::string Contents() const {
+      std::lock_guard<std::mutex> lock(mu_);
+      return std::stringbuf::str();
+    }
+
+   protected:
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+      std::lock_guard<std::mutex> lock(mu_);
+      return std::stringbuf::xsputn(s, n);
+    }
+    int_type overflow(int_type c) override {
+      std::lock_guard<std::mutex> lock(mu_);
+      return std::stringbuf::overflow(c);
+    }
+
+   private:
+    mutable std::mutex mu_;
+  };
+  Buf buf_;
 };
 
 // Writes `contents` to `path`, replacing it.

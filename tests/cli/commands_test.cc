@@ -59,7 +59,7 @@ class CommandsTest : public ::testing::Test {
 
   testing::TempDir dir_;
   SystemClock clock_;
-  std::ostringstream log_;
+  testing::LogCapture log_;
   std::unique_ptr<App> app_;
   std::thread thread_;
   std::string url_;

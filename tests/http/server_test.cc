@@ -134,7 +134,7 @@ class ServerTest : public ::testing::Test {
 
   TempDir dir_;
   FakeClock clock_;
-  std::ostringstream log_;
+  testing::LogCapture log_;
   ServeOptions opts_;
   std::unique_ptr<App> app_;
   std::thread thread_;

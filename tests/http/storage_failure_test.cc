@@ -48,7 +48,7 @@ class StorageFailureTest : public ::testing::Test {
   }
 
   FakeClock clock_{FromUnixMillis(1'770'022'800'000)};
-  std::ostringstream log_out_;
+  testing::LogCapture log_out_;
   Logger log_{&log_out_, &clock_, LogLevel::kInfo, LogFormat::kLogfmt};
   std::unique_ptr<SqliteStore> sqlite_;
   std::unique_ptr<testing::FailingStore> failing_;
