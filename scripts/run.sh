@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# README command 1: install what is missing, build, and serve alertgate with
-# the shipped example config and embedded SQLite under data/.
+# README command 1: install what is missing, build, and run the two-minute
+# demo drill -- fake exporters -> real Prometheus -> real Alertmanager ->
+# alertgate, scenarios A-E driven by examples/game-day-driver.sh -- ending
+# with the verdict table. Results stay in data/demo for `alertgate report`.
+# To serve alertgate for your own drills instead: scripts/serve.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-scripts/build.sh -DALERTGATE_BUILD_TESTS=OFF
-exec build/alertgate serve \
-  --config.file=rules/examples/alertgate.yml \
-  --storage.path=data/ \
-  --web.listen-address="${LISTEN:-:9095}" "$@"
+scripts/build.sh --target alertgate alertgate-fake-exporter
+exec scripts/demo.sh "$@"
