@@ -40,22 +40,23 @@ class LogCapture : public std::ostream {
   class Buf : public std::stringbuf {
    public:
     std::string Contents() const {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<std::recursive_mutex> lock(mu_);
       return std::stringbuf::str();
     }
 
    protected:
     std::streamsize xsputn(const char* s, std::streamsize n) override {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<std::recursive_mutex> lock(mu_);
       return std::stringbuf::xsputn(s, n);
     }
     int_type overflow(int_type c) override {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<std::recursive_mutex> lock(mu_);
       return std::stringbuf::overflow(c);
     }
 
    private:
-    mutable std::mutex mu_;
+    // Recursive: the base xsputn calls our overflow with the lock held.
+    mutable std::recursive_mutex mu_;
   };
   Buf buf_;
 };
