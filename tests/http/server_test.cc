@@ -303,6 +303,9 @@ struct BadRequest {
   const char* message;  // a fragment of the error
 };
 
+// Names the case in test output instead of dumping its bytes.
+void PrintTo(const BadRequest& r, std::ostream* os) { *os << r.name; }
+
 class BadInputTest : public ServerTest, public ::testing::WithParamInterface<BadRequest> {};
 
 TEST_P(BadInputTest, ClearErrorAndNothingStored) {
