@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/exit_codes.h"
+#include "cli/lint.h"
 #include "cli/report.h"
 #include "cli/runner.h"
 #include "cli/serve.h"
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   alertgate::AddServeCommand(app, &exit_code);
   alertgate::AddRunnerCommands(app, &exit_code);
   alertgate::AddReportCommand(app, &exit_code);
+  alertgate::AddLintCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
