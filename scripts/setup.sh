@@ -9,6 +9,7 @@ PACKAGES=(
   # libraries (see DESIGN.md "Dependencies")
   prometheus-cpp-dev libcpp-httplib-dev rapidjson-dev libhowardhinnant-date-dev
   libgtest-dev libgmock-dev libyaml-cpp-dev libsqlite3-dev libre2-dev libcli11-dev
+  libssl-dev libcrypt-dev
   # the real Prometheus toolchain the tests run (promtool, amtool, both servers)
   prometheus prometheus-alertmanager
   # report tests: a real XML parser for JUnit, a real browser for HTML

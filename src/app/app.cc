@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "config/config.h"
+#include "http/auth.h"
 #include "metrics/metrics.h"
 #include "service/service.h"
 #include "store/sqlite_store.h"
@@ -27,6 +28,20 @@ Result<std::unique_ptr<App>> App::Create(const ServeOptions& options, const Cloc
 
   auto config = LoadConfigFile(options.config_file);
   if (!config.ok()) return config.status();
+
+  HttpOptions http = options.http;
+  if (!options.web_config_file.empty()) {
+    auto web = LoadWebConfig(options.web_config_file);
+    if (!web.ok()) return web.status().WithContext("--web.config.file: ");
+    for (const auto& w : web->warnings) {
+      app->log_->Warn("web config", {{"config", options.web_config_file}, {"warning", w}});
+    }
+    if (web->auth_enabled()) http.auth = std::make_shared<const Authenticator>(*web);
+    if (web->tls.enabled()) http.tls = std::make_shared<const TlsServerConfig>(web->tls);
+    app->log_->Info("web config loaded", {{"config", options.web_config_file},
+                                          {"tls", web->tls.enabled() ? "on" : "off"},
+                                          {"auth", web->auth_enabled() ? "on" : "off"}});
+  }
 
   std::string db_path = options.storage_path;
   if (db_path != ":memory:") {
@@ -61,9 +76,8 @@ Result<std::unique_ptr<App>> App::Create(const ServeOptions& options, const Cloc
     raw->tick_requested_ = true;
     raw->tick_cv_.notify_one();
   });
-  app->http_ =
-      std::make_unique<HttpServer>(app->service_.get(), app->metrics_.get(), app->log_.get(),
-                                   options.http, [raw] { return raw->Reload(); });
+  app->http_ = std::make_unique<HttpServer>(app->service_.get(), app->metrics_.get(),
+                                            app->log_.get(), http, [raw] { return raw->Reload(); });
   AG_RETURN_IF_ERROR(app->http_->Bind(*address).WithContext("--web.listen-address: "));
   return app;
 }

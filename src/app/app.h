@@ -32,6 +32,7 @@ struct ServeOptions {
   std::string storage_path = "data/";  // a directory; the database is <path>/alertgate.db
   std::string log_level = "info";
   std::string log_format = "logfmt";
+  std::string web_config_file;  // --web.config.file: TLS and who may do what; empty = open
   HttpOptions http;
   WebhookLimits webhook;
   // Finished drills older than this are dropped with their facts; 0 keeps all.

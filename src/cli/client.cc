@@ -11,11 +11,17 @@ namespace alertgate {
 Result<ApiResponse> CallApi(const ClientOptions& options, const std::string& method,
                             const std::string& path, const std::string& body,
                             const std::function<void(std::chrono::milliseconds)>& sleep) {
-  httplib::Client cli(options.url);
+  const HttpClientConfig& h = options.http;
+  httplib::Client cli = h.cert_file.empty() ? httplib::Client(options.url)
+                                            : httplib::Client(options.url, h.cert_file, h.key_file);
   if (!cli.is_valid()) return InvalidArgument("--url: cannot use \"" + options.url + "\"");
   cli.set_connection_timeout(options.timeout);
   cli.set_read_timeout(options.timeout);
   cli.set_write_timeout(options.timeout);
+  if (!h.basic_user.empty()) cli.set_basic_auth(h.basic_user.c_str(), h.basic_password.c_str());
+  if (!h.bearer_token.empty()) cli.set_bearer_token_auth(h.bearer_token.c_str());
+  if (!h.ca_file.empty()) cli.set_ca_cert_path(h.ca_file.c_str());
+  cli.enable_server_certificate_verification(!h.insecure_skip_verify);
   std::string last_error;
   auto wait = options.backoff;
   const int attempts = std::max(1, options.attempts);

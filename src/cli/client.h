@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "cli/http_config.h"
 #include "core/status.h"
 
 namespace alertgate {
@@ -16,6 +17,7 @@ struct ClientOptions {
   int attempts = 5;                           // total tries, >= 1
   std::chrono::milliseconds backoff{200};     // first wait; doubles each retry
   std::chrono::seconds timeout{10};           // connect and read timeout per try
+  HttpClientConfig http;                      // credentials and TLS (--http.config.file)
 };
 
 struct ApiResponse {

@@ -22,6 +22,7 @@ struct ReportFlags {
   std::string output;
   std::string storage_path;
   std::string config_file = "alertgate.yml";
+  std::string http_config_file;
 };
 
 // Offline: evaluates the drill from the database file with the config, at
@@ -64,8 +65,16 @@ int Run(const ReportFlags& f) {
     document = RenderReport(*r, *format);
     verdict = Name(r->verdict);
   } else {
-    auto r =
-        CallApi(f.client, "GET", "/api/v1/drills/" + f.drill + "/report?format=" + f.format, "");
+    ClientOptions client = f.client;
+    if (!f.http_config_file.empty()) {
+      auto h = LoadHttpClientConfig(f.http_config_file);
+      if (!h.ok()) {
+        std::cerr << "alertgate report: --http.config.file: " << h.status().message() << "\n";
+        return kExitUsage;
+      }
+      client.http = *h;
+    }
+    auto r = CallApi(client, "GET", "/api/v1/drills/" + f.drill + "/report?format=" + f.format, "");
     if (!r.ok()) {
       std::cerr << "alertgate report: " << r.status().message() << "\n";
       return kExitUsage;
@@ -107,6 +116,8 @@ void AddReportCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"markdown", "md", "json", "junit", "html"}));
   cmd->add_option("--output", f->output, "Write to this file instead of stdout.");
   cmd->add_option("--url", f->client.url, "Ask this running alertgate.")->capture_default_str();
+  cmd->add_option("--http.config.file", f->http_config_file,
+                  "Credentials and TLS for --url (basic_auth, authorization, tls_config).");
   auto* storage =
       cmd->add_option("--storage.path", f->storage_path,
                       "Read the drill offline from this storage directory instead of a server.");

@@ -22,10 +22,15 @@ struct RunnerFlags {
   std::string at;
   std::string key;
   std::string injection;
+  std::string http_config_file;
 };
 
 void AddClientFlags(CLI::App* cmd, RunnerFlags* f) {
-  cmd->add_option("--url", f->client.url, "alertgate's base URL.")->capture_default_str();
+  cmd->add_option("--url", f->client.url, "alertgate's base URL (https:// for TLS).")
+      ->capture_default_str();
+  cmd->add_option("--http.config.file", f->http_config_file,
+                  "Credentials and TLS for calling alertgate, as amtool's: basic_auth, "
+                  "authorization (Bearer), tls_config.");
   cmd->add_option("--attempts", f->client.attempts,
                   "Tries before giving up on network errors and 5xx (backoff doubles from 200ms).")
       ->capture_default_str()
@@ -57,6 +62,18 @@ std::string Field(const std::string& body, const char* name) {
   d.Parse(body.c_str());
   if (d.HasParseError() || !d.IsObject() || !d.HasMember(name) || !d[name].IsString()) return "";
   return d[name].GetString();
+}
+
+// Loads --http.config.file into f->client; returns the exit code on error.
+int LoadHttpConfig(RunnerFlags* f, const std::string& what) {
+  if (f->http_config_file.empty()) return kExitOk;
+  auto h = LoadHttpClientConfig(f->http_config_file);
+  if (!h.ok()) {
+    std::cerr << "alertgate " << what << ": --http.config.file: " << h.status().message() << "\n";
+    return kExitUsage;
+  }
+  f->client.http = *h;
+  return kExitOk;
 }
 
 // Runs one call; prints a one-line error to stderr and returns the exit code
@@ -93,6 +110,7 @@ void AddRunnerCommands(CLI::App& app, int* exit_code) {
       "Scope the drill to alerts matching this (repeatable), e.g. 'env=\"staging\"'.");
   AddClientFlags(drill, f.get());
   drill->callback([f, exit_code] {
+    if ((*exit_code = LoadHttpConfig(f.get(), "drill")) != kExitOk) return;
     ApiResponse r;
     if (f->action == "start") {
       *exit_code =
@@ -120,6 +138,7 @@ void AddRunnerCommands(CLI::App& app, int* exit_code) {
   inject->add_option("--key", f->key, "Idempotency key (default: a random one per call).");
   AddClientFlags(inject, f.get());
   inject->callback([f, exit_code] {
+    if ((*exit_code = LoadHttpConfig(f.get(), "inject")) != kExitOk) return;
     if (f->key.empty()) f->key = NewIdempotencyKey();
     ApiResponse r;
     *exit_code = Call(*f, "inject", "/api/v1/drills/" + f->drill + "/injections",
@@ -137,6 +156,7 @@ void AddRunnerCommands(CLI::App& app, int* exit_code) {
   clear->add_option("--at", f->at, "When the fault was removed (RFC 3339), if not now.");
   AddClientFlags(clear, f.get());
   clear->callback([f, exit_code] {
+    if ((*exit_code = LoadHttpConfig(f.get(), "clear")) != kExitOk) return;
     ApiResponse r;
     *exit_code =
         Call(*f, "clear", "/api/v1/drills/" + f->drill + "/injections/" + f->injection + "/clear",

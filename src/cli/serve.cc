@@ -63,6 +63,9 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--web.listen-address", options->listen_address,
                   "Address for the API, webhooks and /metrics, as host:port or :port.")
       ->capture_default_str();
+  cmd->add_option("--web.config.file", options->web_config_file,
+                  "Web config in the exporter-toolkit format: tls_server_config, "
+                  "basic_auth_users (bcrypt), plus bearer_tokens and roles (docs/security.md).");
   cmd->add_option("--web.max-body-bytes", options->http.max_body_bytes,
                   "Largest request body accepted; larger ones get 413.")
       ->capture_default_str();

@@ -16,6 +16,8 @@ const char* StatusCodeName(StatusCode code) {
       return "too_large";
     case StatusCode::kUnauthenticated:
       return "unauthenticated";
+    case StatusCode::kPermissionDenied:
+      return "permission_denied";
     case StatusCode::kUnavailable:
       return "unavailable";
     case StatusCode::kInternal:

@@ -16,13 +16,14 @@ namespace alertgate {
 
 enum class StatusCode {
   kOk,
-  kInvalidArgument,  // malformed input: never retried by the caller
-  kNotFound,         // unknown drill, scenario or injection
-  kConflict,         // request contradicts stored state
-  kTooLarge,         // body or field over a configured limit
-  kUnauthenticated,  // missing or wrong credentials
-  kUnavailable,      // storage could not commit: the caller should retry
-  kInternal,         // a bug
+  kInvalidArgument,   // malformed input: never retried by the caller
+  kNotFound,          // unknown drill, scenario or injection
+  kConflict,          // request contradicts stored state
+  kTooLarge,          // body or field over a configured limit
+  kUnauthenticated,   // missing or wrong credentials
+  kPermissionDenied,  // valid credentials, but the role does not allow it
+  kUnavailable,       // storage could not commit: the caller should retry
+  kInternal,          // a bug
 };
 
 // Returns a stable lowercase name, e.g. "invalid_argument".

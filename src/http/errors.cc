@@ -18,6 +18,8 @@ const char* ErrorType(StatusCode code) {
       return "too_large";
     case StatusCode::kUnauthenticated:
       return "unauthorized";
+    case StatusCode::kPermissionDenied:
+      return "forbidden";
     case StatusCode::kUnavailable:
       return "unavailable";
     case StatusCode::kOk:
@@ -43,6 +45,8 @@ int HttpStatusFor(StatusCode code) {
       return 413;
     case StatusCode::kUnauthenticated:
       return 401;
+    case StatusCode::kPermissionDenied:
+      return 403;
     case StatusCode::kUnavailable:
       return 503;
     case StatusCode::kInternal:

@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include "core/time.h"
+#include "http/auth.h"
 #include "http/errors.h"
 #include "http/requests.h"
 #include "report/json.h"
@@ -103,7 +104,12 @@ HttpServer::HttpServer(Service* service, Metrics* metrics, Logger* log, HttpOpti
       log_(log),
       options_(options),
       reload_(std::move(reload)),
-      server_(std::make_unique<httplib::Server>()) {
+      server_(options_.tls && options_.tls->enabled()
+                  ? std::unique_ptr<httplib::Server>(
+                        new httplib::SSLServer([tls = options_.tls](SSL_CTX& ctx) {
+                          return ConfigureTlsContext(*tls, &ctx).ok();
+                        }))
+                  : std::make_unique<httplib::Server>()) {
   server_->set_tcp_nodelay(true);  // without it Nagle + delayed ACK cap keep-alive clients
   server_->set_payload_max_length(options_.max_body_bytes);
   server_->set_read_timeout(options_.read_timeout_seconds, 0);
@@ -115,7 +121,10 @@ HttpServer::HttpServer(Service* service, Metrics* metrics, Logger* log, HttpOpti
 
 HttpServer::~HttpServer() { Stop(); }
 
+bool HttpServer::valid() const { return server_->is_valid(); }
+
 Status HttpServer::Bind(const ListenAddress& address) {
+  if (!valid()) return Unavailable("cannot set up TLS with the configured certificate and key");
   if (address.port == 0) {
     port_ = server_->bind_to_any_port(address.host);
     if (port_ < 0) return Unavailable("cannot listen on " + address.host + ":0");
@@ -164,6 +173,26 @@ void HttpServer::Routes() {
         log_->Error("request failed", {{"path", req.path}, {"err", what}});
         ReplyError(res, Internal("internal error: " + what));
       });
+
+  // Every request is authorized before routing: a rejected one reaches no
+  // handler and changes nothing. The Authorization header is never logged.
+  if (options_.auth) {
+    s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      Status st =
+          options_.auth->Authorize(req.method, req.path, req.get_header_value("Authorization"));
+      if (st.ok()) return httplib::Server::HandlerResponse::Unhandled;
+      if (st.code() == StatusCode::kUnauthenticated) {
+        res.set_header("WWW-Authenticate", options_.auth->Challenge());
+      }
+      log_->Warn("request refused", {{"method", req.method},
+                                     {"path", req.path},
+                                     {"remote", req.remote_addr},
+                                     {"err", st.message()}});
+      ReplyError(res, st);
+      if (req.path == "/api/v1/webhook") metrics_->CountWebhookRequest(res.status);
+      return httplib::Server::HandlerResponse::Handled;
+    });
+  }
 
   s.Post("/api/v1/webhook", [this](const httplib::Request& req, httplib::Response& res) {
     auto out = service_->IngestWebhook(req.body);

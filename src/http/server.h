@@ -16,11 +16,18 @@ class Server;
 
 namespace alertgate {
 
+class Authenticator;
+struct TlsServerConfig;
+
 struct HttpOptions {
   size_t max_body_bytes = 8 << 20;  // larger bodies get 413
   int read_timeout_seconds = 10;
   int write_timeout_seconds = 10;
   size_t threads = 8;
+  // Who may do what (--web.config.file); null allows everything.
+  std::shared_ptr<const Authenticator> auth;
+  // Serve HTTPS with this config when set (tls_server_config).
+  std::shared_ptr<const TlsServerConfig> tls;
 };
 
 // Splits a Prometheus-style listen address: ":9095" (all interfaces),
@@ -38,6 +45,9 @@ class HttpServer {
   HttpServer(Service* service, Metrics* metrics, Logger* log, HttpOptions options,
              std::function<Status()> reload);
   ~HttpServer();
+
+  // False when the TLS context could not be built (see Bind's error).
+  bool valid() const;
 
   // Binds the socket; port 0 picks a free port (see port()).
   Status Bind(const ListenAddress& address);

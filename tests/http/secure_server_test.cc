@@ -1,0 +1,184 @@
+// The real server with --web.config.file: HTTPS with the test PKI, basic
+// auth and bearer tokens with roles. 401 without or with wrong credentials,
+// 403 with the wrong role, and a refused request changes nothing.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <stdio.h>
+#include <sys/wait.h>
+
+#include <thread>
+
+#include "app/app.h"
+#include "test_util.h"
+
+namespace alertgate {
+namespace {
+
+// The secrets behind the hashes in fixtures/web/web-config.yml.
+constexpr const char* kAlertmanagerPassword = "am-webhook-password";
+constexpr const char* kRunnerPassword = "runner-password";
+constexpr const char* kGrafanaPassword = "grafana-password";
+constexpr const char* kAmTlsToken = "am-tls-token-6f1c2b0e9d8a7c5b4e3f2a1d0c9b8a77";
+
+class SecureServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string web = testing::FixturePath("web/");
+    testing::WriteFile(dir_.File("alertgate.yml"),
+                       "scenarios:\n  - id: A\n    expect: ['alertname=\"X\"']\n");
+    // The fixture's users, tokens and roles, with TLS that verifies a client
+    // certificate when one is given (Alertmanager may or may not send one).
+    testing::WriteFile(dir_.File("web.yml"), "tls_server_config:\n  cert_file: " + web +
+                                                 "server.crt\n  key_file: " + web +
+                                                 "server.key\n  client_auth_type: "
+                                                 "VerifyClientCertIfGiven\n  client_ca_file: " +
+                                                 web + "ca.crt\n" + UsersAndRoles());
+    ServeOptions opts;
+    opts.config_file = dir_.File("alertgate.yml");
+    opts.storage_path = dir_.File("data");
+    opts.listen_address = "127.0.0.1:0";
+    opts.web_config_file = dir_.File("web.yml");
+    auto app = App::Create(opts, &clock_, &log_);
+    ASSERT_TRUE(app.ok()) << app.status().ToString();
+    app_ = std::move(app).value();
+    thread_ = std::thread([this] { app_->Run(); });
+    url_ = "https://localhost:" + std::to_string(app_->port());
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!Client()->Get("/-/healthy") && std::chrono::steady_clock::now() < end) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  void TearDown() override {
+    app_->Shutdown();
+    thread_.join();
+  }
+
+  static std::string UsersAndRoles() {
+    std::string yml;
+    std::ifstream in(testing::FixturePath("web/web-config.yml"));
+    std::string line;
+    bool keep = false;
+    while (std::getline(in, line)) {
+      if (line.rfind("basic_auth_users:", 0) == 0) keep = true;
+      if (keep) yml += line + "\n";
+    }
+    return yml;
+  }
+
+  std::unique_ptr<httplib::Client> Client() {
+    auto c = std::make_unique<httplib::Client>(url_);
+    c->set_ca_cert_path(testing::FixturePath("web/ca.crt"));
+    c->enable_server_certificate_verification(true);
+    return c;
+  }
+
+  httplib::Result Post(const std::string& path, const std::string& body,
+                       const std::function<void(httplib::Client&)>& auth = nullptr) {
+    auto c = Client();
+    if (auth) auth(*c);
+    return c->Post(path.c_str(), body, "application/json");
+  }
+
+  static std::function<void(httplib::Client&)> Basic(const char* user, const char* password) {
+    return [=](httplib::Client& c) { c.set_basic_auth(user, password); };
+  }
+
+  testing::TempDir dir_;
+  SystemClock clock_;
+  testing::LogCapture log_;
+  std::unique_ptr<App> app_;
+  std::thread thread_;
+  std::string url_;
+};
+
+TEST_F(SecureServerTest, EachRoleDoesOnlyItsJob) {
+  const auto runner = Basic("runner", kRunnerPassword);
+  const auto am = Basic("alertmanager", kAlertmanagerPassword);
+  auto r = Post("/api/v1/drills", R"({"id":"d1"})", runner);
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 201) << r->body;
+  // Alertmanager may post webhooks, but not start drills.
+  r = Post("/api/v1/drills", R"({"id":"d2"})", am);
+  EXPECT_EQ(r->status, 403) << r->body;
+  EXPECT_NE(r->body.find("\"errorType\":\"forbidden\""), std::string::npos) << r->body;
+  const std::string body = testing::ReadFixture("webhooks/firing-single.json");
+  EXPECT_EQ(Post("/api/v1/webhook", body, am)->status, 200);
+  // The runner may not post webhooks.
+  EXPECT_EQ(Post("/api/v1/webhook", body, runner)->status, 403);
+  // A bearer token with the webhook role.
+  r = Post("/api/v1/webhook", body,
+           [](httplib::Client& c) { c.set_bearer_token_auth(kAmTlsToken); });
+  EXPECT_EQ(r->status, 200) << r->body;
+  // The viewer reads results and metrics (metrics_public: false in the fixture).
+  auto viewer = Client();
+  viewer->set_basic_auth("grafana", kGrafanaPassword);
+  EXPECT_EQ(viewer->Get("/api/v1/drills/d1")->status, 200);
+  EXPECT_EQ(viewer->Get("/metrics")->status, 200);
+  EXPECT_EQ(Client()->Get("/metrics")->status, 401);
+  // Health checks stay open.
+  EXPECT_EQ(Client()->Get("/-/healthy")->status, 200);
+}
+
+TEST_F(SecureServerTest, BadCredentialsGet401AndChangeNothing) {
+  ASSERT_EQ(Post("/api/v1/drills", R"({"id":"d1"})", Basic("runner", kRunnerPassword))->status,
+            201);
+  auto viewer = Client();
+  viewer->set_basic_auth("grafana", kGrafanaPassword);
+  const std::string before = viewer->Get("/api/v1/drills")->body;
+  for (const auto& auth :
+       {std::function<void(httplib::Client&)>(nullptr), Basic("runner", "wrong"),
+        Basic("nobody", "x"), std::function<void(httplib::Client&)>([](httplib::Client& c) {
+          c.set_bearer_token_auth("not-the-token");
+        })}) {
+    auto r = Post("/api/v1/drills/d1/injections", R"({"scenario":"A"})", auth);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 401) << r->body;
+    EXPECT_FALSE(r->get_header_value("WWW-Authenticate").empty());
+    EXPECT_EQ(
+        Post("/api/v1/webhook", testing::ReadFixture("webhooks/firing-single.json"), auth)->status,
+        401);
+  }
+  EXPECT_EQ(viewer->Get("/api/v1/drills")->body, before);
+  EXPECT_EQ(log_.str().find(kRunnerPassword), std::string::npos) << "a secret reached the log";
+  EXPECT_EQ(log_.str().find("wrong"), std::string::npos);
+}
+
+TEST_F(SecureServerTest, PlainHttpIsNotServed) {
+  httplib::Client plain("http://localhost:" + std::to_string(app_->port()));
+  plain.set_connection_timeout(2);
+  plain.set_read_timeout(2);
+  auto r = plain.Get("/-/healthy");
+  EXPECT_TRUE(!r || r->status != 200);
+}
+
+TEST_F(SecureServerTest, RunnerCliUsesHttpConfigFile) {
+  testing::WriteFile(dir_.File("runner.pass"), std::string(kRunnerPassword) + "\n");
+  testing::WriteFile(dir_.File("http.yml"),
+                     "basic_auth:\n  username: runner\n  password_file: "
+                     "runner.pass\ntls_config:\n  ca_file: " +
+                         testing::FixturePath("web/ca.crt") + "\n");
+  const std::string cmd = std::string(ALERTGATE_BINARY) + " drill start --drill=cli --url=" + url_ +
+                          " --http.config.file=" + dir_.File("http.yml") + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[512] = {0};
+  std::string out;
+  while (fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  const int st = pclose(p);
+  EXPECT_EQ(WEXITSTATUS(st), 0) << out;
+  EXPECT_EQ(out.rfind("drill cli started", 0), 0u) << out;
+  // Without credentials the same call is refused (exit 1, rejected).
+  const std::string bare = std::string(ALERTGATE_BINARY) +
+                           " drill start --drill=cli2 --url=" + url_ +
+                           " --http.config.file=" + dir_.File("ca-only.yml") + " 2>&1";
+  testing::WriteFile(dir_.File("ca-only.yml"),
+                     "tls_config:\n  ca_file: " + testing::FixturePath("web/ca.crt") + "\n");
+  p = popen(bare.c_str(), "r");
+  out.clear();
+  while (fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  EXPECT_EQ(WEXITSTATUS(pclose(p)), 1) << out;
+  EXPECT_NE(out.find("HTTP 401"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace alertgate
