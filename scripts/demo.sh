@@ -20,6 +20,8 @@
 #   DRILL        drill id (default demo-<UTC date-time>)
 #   ONLY / SKIP  passed to the driver (e.g. ONLY=AB); the expected verdicts follow
 #   TIMEOUT      seconds allowed for each readiness wait (default 30)
+#   CHECK_DASHBOARD=1  after the drill, require data for every Grafana panel's query from the
+#                demo's Prometheus (tests/grafana/check_dashboard.sh); CI does this
 #   PROMETHEUS, ALERTMANAGER, PROMTOOL, AMTOOL  binaries (Debian names by default)
 # Everything it starts is stopped on exit, also on failure or Ctrl-C.
 set -euo pipefail
@@ -342,6 +344,11 @@ if (( verdicts_rc != 0 )); then
 fi
 if (( driver_rc != expected_driver_rc )); then
   die "the driver exited $driver_rc, expected $expected_driver_rc (2: the report could not be written; 3: alertgate unreachable)"
+fi
+if [[ ${CHECK_DASHBOARD:-0} == 1 ]]; then
+  log "checking that every Grafana panel's query returns data for this drill"
+  tests/grafana/check_dashboard.sh --prometheus="http://$PROM_ADDR" --drill="$DRILL" --job=alertgate ||
+    die "the Grafana dashboard has panels without data after the demo drill"
 fi
 OK=1
 log "demo ran as designed: ${expect_spec% } -- demo wall time $(( ($(date +%s%N) - T_PIPELINE) / 1000000000 ))s (excluding the build)"

@@ -19,6 +19,9 @@ rules/check.sh
 step "Grafana dashboard: structure, PromQL, and data for every panel from a real Prometheus"
 tests/grafana/check_dashboard.sh --alertgate-bin=build/alertgate
 
+step "the demo drill (README command 1), then every Grafana panel's query against its Prometheus"
+CHECK_DASHBOARD=1 DATA_DIR="$(mktemp -d)" scripts/demo.sh
+
 step "the same tests under ASan + UBSan (e2e excluded: it tests the pipeline, not memory)"
 BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DALERTGATE_SANITIZE=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
