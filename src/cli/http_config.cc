@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/yaml.h"
+
 namespace alertgate {
 namespace {
 
@@ -111,11 +113,7 @@ Result<HttpClientConfig> LoadHttpClientConfig(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   Reader reader(path);
-  try {
-    return reader.Load(YAML::Load(ss.str()));
-  } catch (const YAML::Exception& e) {
-    return InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  return ParseYamlWith(ss.str(), path, [&](const YAML::Node& root) { return reader.Load(root); });
 }
 
 }  // namespace alertgate

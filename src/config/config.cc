@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/duration.h"
+#include "core/yaml.h"
 
 namespace alertgate {
 namespace {
@@ -185,17 +186,7 @@ const Scenario* Config::FindScenario(std::string_view id) const {
 
 Result<Config> ParseConfig(std::string_view yaml, const std::string& filename) {
   Loader loader(filename);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return InvalidArgument(filename + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
-  try {
-    return loader.Load(root);
-  } catch (const YAML::Exception& e) {
-    return InvalidArgument(filename + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  return ParseYamlWith(yaml, filename, [&](const YAML::Node& root) { return loader.Load(root); });
 }
 
 Result<Config> LoadConfigFile(const std::string& path) {

@@ -7,34 +7,13 @@
 #include <cstdio>
 #include <optional>
 
+#include "core/text.h"
+
 namespace alertgate {
 namespace {
 
-// The input, quoted for an error message: escaped, and cut after kMaxQuoted
-// bytes so a hostile body cannot flood the logs.
-std::string Quote(std::string_view text) {
-  constexpr size_t kMaxQuoted = 64;
-  std::string out = "\"";
-  for (size_t i = 0; i < text.size() && i < kMaxQuoted; ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += '"';
-  if (text.size() > kMaxQuoted) out += "...";
-  return out;
-}
-
 Status Invalid(std::string_view text, const char* why) {
-  return InvalidArgument("invalid timestamp " + Quote(text) + ": " + why);
+  return InvalidArgument("invalid timestamp " + QuoteForMessage(text) + ": " + why);
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }

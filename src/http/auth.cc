@@ -20,6 +20,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/yaml.h"
+
 namespace alertgate {
 namespace {
 
@@ -661,17 +663,7 @@ Sha256Digest Sha256(std::string_view data) {
 
 Result<WebConfig> ParseWebConfig(std::string_view yaml, const std::string& filename) {
   WebConfigLoader loader(filename);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return InvalidArgument(filename + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
-  try {
-    return loader.Load(root);
-  } catch (const YAML::Exception& e) {
-    return InvalidArgument(filename + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  return ParseYamlWith(yaml, filename, [&](const YAML::Node& root) { return loader.Load(root); });
 }
 
 Result<WebConfig> LoadWebConfig(const std::string& path) {

@@ -8,35 +8,13 @@
 #include <set>
 #include <utility>
 
+#include "core/text.h"
 #include "core/time.h"
 
 namespace alertgate {
 namespace {
 
 using rapidjson::Value;
-
-// A string from the payload, quoted for an error message: escaped, and cut
-// after kMaxQuoted bytes so a hostile body cannot flood the logs.
-std::string Quote(std::string_view text) {
-  constexpr size_t kMaxQuoted = 64;
-  std::string out = "\"";
-  for (size_t i = 0; i < text.size() && i < kMaxQuoted; ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += '"';
-  if (text.size() > kMaxQuoted) out += "...";
-  return out;
-}
 
 std::string_view View(const Value& v) { return {v.GetString(), v.GetStringLength()}; }
 
@@ -50,7 +28,7 @@ std::string Child(const std::string& parent, std::string_view name) {
             (i > 0 && c >= '0' && c <= '9');
   }
   if (plain) return parent.empty() ? std::string(name) : parent + "." + std::string(name);
-  return parent + "[" + Quote(name) + "]";
+  return parent + "[" + QuoteForMessage(name) + "]";
 }
 
 Status Error(const std::string& path, const std::string& what) {
@@ -72,7 +50,8 @@ Status CheckUniqueKeys(const Value& obj, const std::string& path) {
   std::set<std::string_view> seen;
   for (const auto& m : obj.GetObject()) {
     if (!seen.insert(View(m.name)).second) {
-      return Error(path.empty() ? "webhook body" : path, "duplicate key " + Quote(View(m.name)));
+      return Error(path.empty() ? "webhook body" : path,
+                   "duplicate key " + QuoteForMessage(View(m.name)));
     }
   }
   return Status::Ok();
@@ -116,7 +95,7 @@ Status RequireStatus(const Value& obj, const std::string& parent, std::string* o
   AG_RETURN_IF_ERROR(RequireString(obj, parent, "status", out));
   if (*out != "firing" && *out != "resolved") {
     return Error(Child(parent, "status"),
-                 "expected \"firing\" or \"resolved\", got " + Quote(*out));
+                 "expected \"firing\" or \"resolved\", got " + QuoteForMessage(*out));
   }
   return Status::Ok();
 }
@@ -211,7 +190,7 @@ Status ParseMessage(const Value& root, const WebhookLimits& limits, WebhookMessa
   AG_RETURN_IF_ERROR(CheckUniqueKeys(root, top));
   AG_RETURN_IF_ERROR(RequireString(root, top, "version", &msg->version));
   if (msg->version != "4") {
-    return Error("version", "unsupported webhook version " + Quote(msg->version) +
+    return Error("version", "unsupported webhook version " + QuoteForMessage(msg->version) +
                                 ", alertgate accepts \"4\"");
   }
   AG_RETURN_IF_ERROR(RequireString(root, top, "groupKey", &msg->group_key));

@@ -2,34 +2,12 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/text.h"
 #include "core/time.h"
 #include "report/report.h"
 
 namespace alertgate {
 namespace {
-
-std::string Esc(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string Num(double v) {
   char buf[32];
@@ -79,7 +57,7 @@ std::string Timeline(const InjectionResult& ir) {
 
   std::ostringstream svg;
   svg << "<svg class=\"timeline\" viewBox=\"0 0 800 " << Num(height)
-      << "\" role=\"img\" aria-label=\"Timeline of " << Esc(inj.id) << "\">\n";
+      << "\" role=\"img\" aria-label=\"Timeline of " << EscapeMarkup(inj.id) << "\">\n";
   const double bottom = height - 24;
   // Axis, window end, gate.
   svg << "<line x1=\"" << left << "\" y1=\"" << Num(bottom) << "\" x2=\"" << left + width
@@ -102,7 +80,7 @@ std::string Timeline(const InjectionResult& ir) {
   svg << "<line class=\"injection\" x1=\"" << left << "\" y1=\"14\" x2=\"" << left << "\" y2=\""
       << Num(bottom) << "\" stroke=\"#0969da\" stroke-width=\"2\"/>\n";
   svg << "<text x=\"" << left - 4 << "\" y=\"11\" text-anchor=\"end\" fill=\"#0969da\">injected "
-      << Esc(FormatRfc3339(inj.injected_at).substr(11, 8)) << "</text>\n";
+      << EscapeMarkup(FormatRfc3339(inj.injected_at).substr(11, 8)) << "</text>\n";
   if (inj.cleared_at) {
     const double c = x(ToSeconds(*inj.cleared_at - inj.injected_at));
     svg << "<line class=\"clear\" x1=\"" << Num(c) << "\" y1=\"" << Num(bottom - 6) << "\" x2=\""
@@ -113,7 +91,7 @@ std::string Timeline(const InjectionResult& ir) {
     const auto& e = ir.expectations[i];
     const double y = top + lane * static_cast<double>(i) + lane / 2;
     svg << "<text x=\"" << left - 8 << "\" y=\"" << Num(y + 4) << "\" text-anchor=\"end\">"
-        << Esc(e.name.size() > 22 ? e.name.substr(0, 21) + "…" : e.name) << "</text>\n";
+        << EscapeMarkup(e.name.size() > 22 ? e.name.substr(0, 21) + "…" : e.name) << "</text>\n";
     svg << "<line x1=\"" << left << "\" y1=\"" << Num(y) << "\" x2=\"" << left + width << "\" y2=\""
         << Num(y) << "\" stroke=\"#eaeef2\"/>\n";
     if (!e.alert) {
@@ -129,11 +107,12 @@ std::string Timeline(const InjectionResult& ir) {
         << Num(y) << "\" stroke=\"" << color << "\" stroke-width=\"3\"/>\n";
     svg << "<circle class=\"firing\" cx=\"" << Num(f) << "\" cy=\"" << Num(y)
         << "\" r=\"5\" fill=\"#fff\" stroke=\"" << color << "\" stroke-width=\"2\"><title>"
-        << Esc(e.alert->alertname) << " firing at " << Secs(*e.time_to_fire)
+        << EscapeMarkup(e.alert->alertname) << " firing at " << Secs(*e.time_to_fire)
         << "</title></circle>\n";
     svg << "<path class=\"notified\" d=\"M" << Num(n) << " " << Num(y - 7)
-        << " l7 7 l-7 7 l-7 -7 z\" fill=\"" << color << "\"><title>" << Esc(e.alert->alertname)
-        << " notified at " << Secs(*e.time_to_notify) << "</title></path>\n";
+        << " l7 7 l-7 7 l-7 -7 z\" fill=\"" << color << "\"><title>"
+        << EscapeMarkup(e.alert->alertname) << " notified at " << Secs(*e.time_to_notify)
+        << "</title></path>\n";
     if (e.resolved_at) {
       const double rx = x(ToSeconds(*e.resolved_at - inj.injected_at));
       svg << "<rect class=\"resolved\" x=\"" << Num(rx - 4) << "\" y=\"" << Num(y - 4)
@@ -154,9 +133,9 @@ std::string RenderHtml(const DrillResult& r) {
   std::ostringstream h;
   h << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-    << "<title>Game day " << Esc(r.drill.id) << " — " << Name(r.verdict) << "</title>\n"
+    << "<title>Game day " << EscapeMarkup(r.drill.id) << " — " << Name(r.verdict) << "</title>\n"
     << "<style>" << kStyle << "</style>\n</head>\n<body>\n";
-  h << "<h1>Game day " << Esc(r.drill.id) << " " << Badge(Name(r.verdict)) << "</h1>\n";
+  h << "<h1>Game day " << EscapeMarkup(r.drill.id) << " " << Badge(Name(r.verdict)) << "</h1>\n";
   h << "<p class=\"meta\">Started " << FormatRfc3339(r.drill.started_at) << " · finished "
     << (r.drill.finished_at ? FormatRfc3339(*r.drill.finished_at) : std::string("not yet")) << " · "
     << r.injections.size() << " injections · " << r.unexpected.size()
@@ -164,10 +143,11 @@ std::string RenderHtml(const DrillResult& r) {
   h << "<h2>Summary</h2>\n<div class=\"scroll\"><table>\n<tr><th>Scenario</th><th>Injected "
        "at</th><th>Time to alert</th><th>Gate</th><th>Verdict</th></tr>\n";
   for (const auto& ir : r.injections) {
-    h << "<tr><td>" << Esc(ir.injection.scenario + " — " + ir.name) << " <span class=\"meta\">("
-      << Esc(ir.injection.id) << ")</span></td><td>" << FormatRfc3339(ir.injection.injected_at)
-      << "</td><td>" << (ir.time_to_alert ? Secs(*ir.time_to_alert) : std::string("—"))
-      << "</td><td>" << Secs(ir.gate) << "</td><td>" << Badge(Name(ir.verdict)) << "</td></tr>\n";
+    h << "<tr><td>" << EscapeMarkup(ir.injection.scenario + " — " + ir.name)
+      << " <span class=\"meta\">(" << EscapeMarkup(ir.injection.id) << ")</span></td><td>"
+      << FormatRfc3339(ir.injection.injected_at) << "</td><td>"
+      << (ir.time_to_alert ? Secs(*ir.time_to_alert) : std::string("—")) << "</td><td>"
+      << Secs(ir.gate) << "</td><td>" << Badge(Name(ir.verdict)) << "</td></tr>\n";
   }
   h << "</table></div>\n";
   h << "<p class=\"legend meta\"><span>○ firing in Prometheus</span><span>◆ notified</span>"
@@ -175,16 +155,17 @@ std::string RenderHtml(const DrillResult& r) {
        "style=\"color:#cf222e\">┆ gate</span><span>┆ window "
        "end</span></p>\n";
   for (const auto& ir : r.injections) {
-    h << "<section>\n<h2>" << Esc(ir.injection.scenario + " — " + ir.name) << " ("
-      << Esc(ir.injection.id) << ") " << Badge(Name(ir.verdict)) << "</h2>\n";
+    h << "<section>\n<h2>" << EscapeMarkup(ir.injection.scenario + " — " + ir.name) << " ("
+      << EscapeMarkup(ir.injection.id) << ") " << Badge(Name(ir.verdict)) << "</h2>\n";
     const std::string reason = VerdictReason(ir);
-    if (!reason.empty()) h << "<p>" << Esc(reason) << "</p>\n";
-    if (!ir.runbook.empty()) h << "<p class=\"meta\">Runbook: " << Esc(ir.runbook) << "</p>\n";
+    if (!reason.empty()) h << "<p>" << EscapeMarkup(reason) << "</p>\n";
+    if (!ir.runbook.empty())
+      h << "<p class=\"meta\">Runbook: " << EscapeMarkup(ir.runbook) << "</p>\n";
     h << Timeline(ir);
     h << "<div class=\"scroll\"><table>\n<tr><th>Expected alert</th><th>Status</th><th>Time to "
          "fire</th><th>Time to notify</th></tr>\n";
     for (const auto& e : ir.expectations) {
-      h << "<tr><td><code>" << Esc(e.matchers) << "</code></td><td>" << Name(e.status)
+      h << "<tr><td><code>" << EscapeMarkup(e.matchers) << "</code></td><td>" << Name(e.status)
         << "</td><td>" << (e.time_to_fire ? Secs(*e.time_to_fire) : std::string("—")) << "</td><td>"
         << (e.time_to_notify ? Secs(*e.time_to_notify) : std::string("—")) << "</td></tr>\n";
     }
@@ -197,7 +178,7 @@ std::string RenderHtml(const DrillResult& r) {
     h << "<div class=\"scroll\"><table>\n<tr><th>Alert</th><th>Firing since</th><th>Notified "
          "at</th></tr>\n";
     for (const auto& a : r.unexpected) {
-      h << "<tr><td>" << Esc(a.alertname) << "</td><td>" << FormatRfc3339(a.starts_at)
+      h << "<tr><td>" << EscapeMarkup(a.alertname) << "</td><td>" << FormatRfc3339(a.starts_at)
         << "</td><td>" << FormatRfc3339(a.notified_at) << "</td></tr>\n";
     }
     h << "</table></div>\n";

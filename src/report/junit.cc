@@ -1,43 +1,12 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/text.h"
 #include "core/time.h"
 #include "report/report.h"
 
 namespace alertgate {
 namespace {
-
-// Escapes text for XML 1.0 attributes and content; control characters XML
-// cannot carry are replaced with U+FFFD.
-std::string Xml(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += "\xEF\xBF\xBD";
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
 
 std::string Seconds(Duration d) {
   char buf[32];
@@ -64,7 +33,7 @@ std::string RenderJunit(const DrillResult& r) {
   x << "<testsuites name=\"alertgate\" tests=\"" << r.injections.size() << "\" failures=\""
     << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\"" << Seconds(total)
     << "\">\n";
-  x << "  <testsuite name=\"" << Xml(r.drill.id) << "\" tests=\"" << r.injections.size()
+  x << "  <testsuite name=\"" << EscapeMarkup(r.drill.id) << "\" tests=\"" << r.injections.size()
     << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\""
     << Seconds(total) << "\" timestamp=\"" << FormatRfc3339(r.drill.started_at) << "\">\n";
   x << "    <properties>\n";
@@ -73,9 +42,10 @@ std::string RenderJunit(const DrillResult& r) {
     << "\"/>\n";
   x << "    </properties>\n";
   for (const auto& ir : r.injections) {
-    x << "    <testcase classname=\"alertgate." << Xml(r.drill.id) << "\" name=\""
-      << Xml(ir.injection.scenario + " " + ir.name + " (" + ir.injection.id + ")") << "\" time=\""
-      << (ir.time_to_alert ? Seconds(*ir.time_to_alert) : std::string("0.000")) << "\"";
+    x << "    <testcase classname=\"alertgate." << EscapeMarkup(r.drill.id) << "\" name=\""
+      << EscapeMarkup(ir.injection.scenario + " " + ir.name + " (" + ir.injection.id + ")")
+      << "\" time=\"" << (ir.time_to_alert ? Seconds(*ir.time_to_alert) : std::string("0.000"))
+      << "\"";
     const std::string reason = VerdictReason(ir);
     if (ir.verdict == InjectionVerdict::kPass) {
       x << "/>\n";
@@ -83,18 +53,19 @@ std::string RenderJunit(const DrillResult& r) {
     }
     x << ">\n";
     if (ir.verdict == InjectionVerdict::kPending) {
-      x << "      <skipped message=\"pending: " << Xml(reason) << "\"/>\n";
+      x << "      <skipped message=\"pending: " << EscapeMarkup(reason) << "\"/>\n";
     } else {
       x << "      <failure type=\"" << Name(ir.verdict) << "\" message=\"" << Name(ir.verdict)
-        << ": " << Xml(reason) << "\">";
-      x << Xml("injected at " + FormatRfc3339(ir.injection.injected_at) + ", gate " +
-               Seconds(ir.gate) + " s, window " + Seconds(ir.window) + " s\n");
+        << ": " << EscapeMarkup(reason) << "\">";
+      x << EscapeMarkup("injected at " + FormatRfc3339(ir.injection.injected_at) + ", gate " +
+                        Seconds(ir.gate) + " s, window " + Seconds(ir.window) + " s\n");
       for (const auto& e : ir.expectations) {
-        x << Xml(std::string(Name(e.status)) + ": " + e.matchers +
-                 (e.time_to_notify ? " notified after " + Seconds(*e.time_to_notify) + " s" : "") +
-                 "\n");
+        x << EscapeMarkup(
+            std::string(Name(e.status)) + ": " + e.matchers +
+            (e.time_to_notify ? " notified after " + Seconds(*e.time_to_notify) + " s" : "") +
+            "\n");
       }
-      if (!ir.runbook.empty()) x << Xml("runbook: " + ir.runbook + "\n");
+      if (!ir.runbook.empty()) x << EscapeMarkup("runbook: " + ir.runbook + "\n");
       x << "</failure>\n";
     }
     x << "    </testcase>\n";
