@@ -320,47 +320,81 @@ Status SqliteStore::ClearInjection(const std::string& drill, const std::string& 
   return Status::Ok();
 }
 
+// Group commit: concurrent callers queue their webhooks; one of them (the
+// leader) writes everything queued in one transaction and one fsync, then
+// hands each caller its own receipt. Every caller still returns only after
+// its webhook is committed, so acknowledging it stays safe; under load the
+// cost of the fsync is shared instead of paid per request.
 Result<WebhookReceipt> SqliteStore::InsertWebhook(Timestamp received_at, std::string_view body,
                                                   const std::vector<Notification>& alerts) {
-  std::lock_guard<std::mutex> lock(mu_);
-  AG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  WebhookReceipt receipt;
-  {
-    Stmt w(db_, "INSERT INTO webhooks (received_at, body) VALUES (?, ?)");
-    if (!w.prepared()) return Error("storing webhook");
-    w.Bind(1, received_at);
-    w.BindBlob(2, body);
-    if (w.Step() != SQLITE_DONE) return Error("storing webhook");
-    receipt.webhook_id = sqlite3_last_insert_rowid(db_);
+  PendingWebhook me{received_at, body, &alerts, std::nullopt};
+  std::unique_lock<std::mutex> lock(batch_mu_);
+  queue_.push_back(&me);
+  while (!me.result && leader_active_) batch_cv_.wait(lock);
+  if (me.result) return std::move(*me.result);
+  leader_active_ = true;
+  while (!me.result) {
+    std::vector<PendingWebhook*> batch;
+    while (!queue_.empty() && batch.size() < kMaxBatch) {
+      batch.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    lock.unlock();
+    CommitBatch(batch);
+    lock.lock();
+    batch_cv_.notify_all();
+  }
+  leader_active_ = false;
+  batch_cv_.notify_all();  // someone still queued becomes the next leader
+  return std::move(*me.result);
+}
 
+void SqliteStore::CommitBatch(const std::vector<PendingWebhook*>& batch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<WebhookReceipt> receipts(batch.size());
+  Status status = [&]() -> Status {
+    AG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Stmt w(db_, "INSERT INTO webhooks (received_at, body) VALUES (?, ?)");
     Stmt n(db_,
            "INSERT OR IGNORE INTO notifications (webhook_id, received_at, fingerprint, "
            "starts_at, ends_at, status, receiver, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!n.prepared()) return Error("storing notifications");
-    for (const auto& a : alerts) {
-      n.Reset();
-      n.Bind(1, receipt.webhook_id);
-      n.Bind(2, received_at);
-      n.Bind(3, a.fingerprint);
-      n.Bind(4, a.starts_at);
-      n.Bind(5, a.ends_at);
-      n.Bind(6, a.status);
-      n.Bind(7, a.receiver);
-      n.Bind(8, LabelsToJson(a.labels));
-      if (n.Step() != SQLITE_DONE) return Error("storing notifications");
-      if (sqlite3_changes(db_) == 0) {
-        ++receipt.duplicates;
-        continue;
+    if (!w.prepared() || !n.prepared()) return Error("storing webhook");
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const PendingWebhook& p = *batch[i];
+      WebhookReceipt& receipt = receipts[i];
+      w.Reset();
+      w.Bind(1, p.received_at);
+      w.BindBlob(2, p.body);
+      if (w.Step() != SQLITE_DONE) return Error("storing webhook");
+      receipt.webhook_id = sqlite3_last_insert_rowid(db_);
+      for (const auto& a : *p.alerts) {
+        n.Reset();
+        n.Bind(1, receipt.webhook_id);
+        n.Bind(2, p.received_at);
+        n.Bind(3, a.fingerprint);
+        n.Bind(4, a.starts_at);
+        n.Bind(5, a.ends_at);
+        n.Bind(6, a.status);
+        n.Bind(7, a.receiver);
+        n.Bind(8, LabelsToJson(a.labels));
+        if (n.Step() != SQLITE_DONE) return Error("storing notifications");
+        if (sqlite3_changes(db_) == 0) {
+          ++receipt.duplicates;
+          continue;
+        }
+        Notification stored = a;
+        stored.id = sqlite3_last_insert_rowid(db_);
+        stored.webhook_id = receipt.webhook_id;
+        stored.received_at = p.received_at;
+        receipt.stored.push_back(std::move(stored));
       }
-      Notification stored = a;
-      stored.id = sqlite3_last_insert_rowid(db_);
-      stored.webhook_id = receipt.webhook_id;
-      stored.received_at = received_at;
-      receipt.stored.push_back(std::move(stored));
     }
+    return Exec("COMMIT");
+  }();
+  for (size_t i = 0; i < batch.size(); ++i) {
+    batch[i]->result = status.ok() ? Result<WebhookReceipt>(std::move(receipts[i]))
+                                   : Result<WebhookReceipt>(status);
   }
-  AG_RETURN_IF_ERROR(Exec("COMMIT"));
-  return receipt;
 }
 
 Result<std::vector<Notification>> SqliteStore::ListNotifications(Timestamp from, Timestamp to) {

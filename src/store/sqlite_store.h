@@ -1,9 +1,13 @@
 // Store on an embedded SQLite database in WAL mode.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "store/store.h"
 
@@ -37,8 +41,24 @@ class SqliteStore final : public Store {
   Status Exec(const char* sql);           // REQUIRES: mu_ held
   Status Error(const std::string& what);  // REQUIRES: mu_ held
 
+  // One webhook waiting for the group commit (see InsertWebhook).
+  struct PendingWebhook {
+    Timestamp received_at;
+    std::string_view body;
+    const std::vector<Notification>* alerts;
+    std::optional<Result<WebhookReceipt>> result;  // set once its batch committed or failed
+  };
+  static constexpr size_t kMaxBatch = 512;
+  // Writes `batch` in one transaction; sets every result. Takes mu_.
+  void CommitBatch(const std::vector<PendingWebhook*>& batch);
+
   std::mutex mu_;  // one connection, serialized
   sqlite3* db_;
+
+  std::mutex batch_mu_;
+  std::condition_variable batch_cv_;
+  std::deque<PendingWebhook*> queue_;  // GUARDED_BY(batch_mu_)
+  bool leader_active_ = false;         // GUARDED_BY(batch_mu_)
 };
 
 }  // namespace alertgate

@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/time.h"
@@ -581,6 +583,54 @@ TEST(SqliteStoreTest, RetentionDropsOldFinishedDrillsAndFactsNoKeptDrillNeeds) {
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->drill_ids, std::vector<std::string>{"open"});
   EXPECT_THAT(Fingerprints(*store->ListNotifications(day - days(100), day)), ElementsAre("f5"));
+}
+
+// Group commit: concurrent webhooks share transactions, yet each caller gets
+// exactly its own receipt, and the first receipt of a shared alert wins once.
+TEST(SqliteStoreTest, ConcurrentWebhooksEachGetTheirOwnReceipt) {
+  testing::TempDir dir;
+  auto store = MustOpen(dir.File("a.db"));
+  ASSERT_NE(store, nullptr);
+  constexpr int kThreads = 8, kPerThread = 40;
+  std::vector<std::vector<WebhookReceipt>> receipts(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        // Every thread also sends the one alert all threads share.
+        std::vector<Notification> alerts = {
+            MakeAlert("own-" + std::to_string(t) + "-" + std::to_string(i), At(i)),
+            MakeAlert("shared", At(0))};
+        auto r = store->InsertWebhook(At(1000 + i), "{\"t\":" + std::to_string(t) + "}", alerts);
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
+        receipts[t].push_back(std::move(r).value());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<int64_t> webhook_ids;
+  size_t shared_stored = 0, duplicates = 0;
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      const WebhookReceipt& r = receipts[t][i];
+      EXPECT_TRUE(webhook_ids.insert(r.webhook_id).second) << "webhook id reused";
+      bool own = false;
+      for (const auto& n : r.stored) {
+        if (n.fingerprint == "shared") ++shared_stored;
+        if (n.fingerprint == "own-" + std::to_string(t) + "-" + std::to_string(i)) own = true;
+        EXPECT_EQ(n.webhook_id, r.webhook_id);
+      }
+      EXPECT_TRUE(own) << "receipt " << t << "/" << i << " lacks its own alert";
+      duplicates += r.duplicates;
+    }
+  }
+  EXPECT_EQ(shared_stored, 1u);
+  EXPECT_EQ(duplicates, static_cast<size_t>(kThreads * kPerThread - 1));
+  RawDb raw(dir.File("a.db"));
+  EXPECT_EQ(raw.Column("SELECT count(*) FROM webhooks"),
+            std::vector<std::string>{std::to_string(kThreads * kPerThread)});
+  EXPECT_EQ(raw.Column("SELECT count(*) FROM notifications"),
+            std::vector<std::string>{std::to_string(kThreads * kPerThread + 1)});
 }
 
 TEST(FailingStoreTest, ForwardsWhenNotFailing) {
