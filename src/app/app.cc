@@ -53,7 +53,7 @@ Result<std::unique_ptr<App>> App::Create(const ServeOptions& options, const Cloc
     }
     db_path = (std::filesystem::path(options.storage_path) / "alertgate.db").string();
   }
-  auto store = SqliteStore::Open(db_path);
+  auto store = SqliteStore::Open(db_path, options.storage_busy_timeout);
   if (!store.ok()) return store.status().WithContext("--storage.path: ");
   app->store_ = std::move(store).value();
 

@@ -35,6 +35,8 @@ struct ServeOptions {
   std::string web_config_file;  // --web.config.file: TLS and who may do what; empty = open
   HttpOptions http;
   WebhookLimits webhook;
+  // How long a write waits for a database lock held by another process.
+  Duration storage_busy_timeout = std::chrono::seconds(5);
   // Finished drills older than this are dropped with their facts; 0 keeps all.
   Duration retention = std::chrono::hours(24 * 30);
   // How often windows are re-checked so verdicts close without a request.

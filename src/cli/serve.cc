@@ -81,11 +81,21 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
         auto d = ParseDuration(v);
         return d.ok() ? std::string() : d.status().message();
       });
+  auto busy = std::make_shared<std::string>("5s");
+  cmd->add_option("--storage.busy-timeout", *busy,
+                  "How long a write waits for a database lock held by another process before "
+                  "the request fails with 503 (Alertmanager then retries).")
+      ->capture_default_str()
+      ->check([](const std::string& v) {
+        auto d = ParseDuration(v);
+        return d.ok() ? std::string() : d.status().message();
+      });
   cmd->add_option("--log.level", options->log_level, "debug, info, warn or error.")
       ->capture_default_str();
   cmd->add_option("--log.format", options->log_format, "logfmt or json.")->capture_default_str();
-  cmd->callback([options, retention, exit_code] {
+  cmd->callback([options, retention, busy, exit_code] {
     options->retention = *ParseDuration(*retention);
+    options->storage_busy_timeout = *ParseDuration(*busy);
     *exit_code = RunServe(*options);
   });
 }

@@ -160,7 +160,8 @@ Drill ReadDrill(const Stmt& s) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       Duration busy_timeout) {
   sqlite3* db = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &db,
@@ -170,7 +171,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
     sqlite3_close(db);
     return Unavailable("cannot open database " + path + ": " + msg);
   }
-  sqlite3_busy_timeout(db, 5000);
+  sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));
   std::lock_guard<std::mutex> lock(store->mu_);
   // WAL + synchronous=FULL: a commit that returned is on disk, and survives

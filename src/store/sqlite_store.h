@@ -20,7 +20,10 @@ class SqliteStore final : public Store {
   // Opens (creating if needed) the database file at `path` (":memory:" for
   // tests) and applies the schema. Fails with a message naming the path when
   // the file cannot be opened or written.
-  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  // `busy_timeout` is how long a write waits for a lock another process holds
+  // before it fails (and the request gets 503, so Alertmanager retries).
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                   Duration busy_timeout = std::chrono::seconds(5));
   ~SqliteStore() override;
 
   Result<std::optional<Drill>> GetDrill(const std::string& id) override;

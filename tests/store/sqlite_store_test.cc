@@ -633,6 +633,28 @@ TEST(SqliteStoreTest, ConcurrentWebhooksEachGetTheirOwnReceipt) {
             std::vector<std::string>{std::to_string(kThreads * kPerThread + 1)});
 }
 
+// A lock held by another process (a backup, a sqlite3 shell) makes writes
+// fail after the busy timeout with kUnavailable, and nothing is half-written.
+TEST(SqliteStoreTest, WriteBlockedByAnotherProcessIsUnavailableThenSucceeds) {
+  testing::TempDir dir;
+  auto opened = SqliteStore::Open(dir.File("a.db"), std::chrono::milliseconds(50));
+  ASSERT_TRUE(opened.ok());
+  auto store = std::move(opened).value();
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.File("a.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  auto r = store->InsertWebhook(At(0), "{}", {MakeAlert("f1", At(0))});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_THAT(r.status().message(), HasSubstr("locked"));
+  ASSERT_EQ(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  EXPECT_THAT(Fingerprints(*store->ListNotifications(At(-1000), At(1000))), IsEmpty());
+  r = store->InsertWebhook(At(0), "{}", {MakeAlert("f1", At(0))});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stored.size(), 1u);
+}
+
 TEST(FailingStoreTest, ForwardsWhenNotFailing) {
   auto inner = MustOpen(":memory:");
   ASSERT_NE(inner, nullptr);
