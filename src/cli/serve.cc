@@ -49,6 +49,18 @@ int RunServe(const ServeOptions& options) {
   return 0;
 }
 
+// A flag in Prometheus duration syntax ("1m30s") that sets *target.
+void DurationFlag(CLI::App* cmd, const std::string& name, Duration* target,
+                  const std::string& help) {
+  cmd->add_option_function<std::string>(
+         name, [target](const std::string& v) { *target = *ParseDuration(v); }, help)
+      ->check([](const std::string& v) {
+        auto d = ParseDuration(v);
+        return d.ok() ? std::string() : d.status().message();
+      })
+      ->default_str(FormatDuration(*target));
+}
+
 }  // namespace
 
 void AddServeCommand(CLI::App& app, int* exit_code) {
@@ -72,32 +84,34 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--storage.path", options->storage_path,
                   "Directory of the SQLite database (alertgate.db, WAL mode).")
       ->capture_default_str();
-  auto retention = std::make_shared<std::string>("30d");
-  cmd->add_option("--storage.retention", *retention,
-                  "Drop drills finished longer ago than this, with the alerts received before "
-                  "every remaining drill (Prometheus duration; 0 keeps everything).")
+  DurationFlag(cmd, "--storage.retention", &options->retention,
+               "Drop drills finished longer ago than this, with the alerts received before every "
+               "remaining drill (0 keeps everything).");
+  DurationFlag(cmd, "--storage.busy-timeout", &options->storage_busy_timeout,
+               "How long a write waits for a database lock held by another process before the "
+               "request fails with 503 (Alertmanager then retries).");
+  DurationFlag(cmd, "--web.read-timeout", &options->http.read_timeout,
+               "A client that sends headers or body slower than this is disconnected, so slow "
+               "clients cannot hold worker threads.");
+  DurationFlag(cmd, "--web.write-timeout", &options->http.write_timeout,
+               "A client that reads the response slower than this is disconnected.");
+  cmd->add_option("--web.worker-threads", options->http.threads,
+                  "Requests served at once; further connections wait in the kernel's backlog.")
       ->capture_default_str()
-      ->check([](const std::string& v) {
-        auto d = ParseDuration(v);
-        return d.ok() ? std::string() : d.status().message();
-      });
-  auto busy = std::make_shared<std::string>("5s");
-  cmd->add_option("--storage.busy-timeout", *busy,
-                  "How long a write waits for a database lock held by another process before "
-                  "the request fails with 503 (Alertmanager then retries).")
-      ->capture_default_str()
-      ->check([](const std::string& v) {
-        auto d = ParseDuration(v);
-        return d.ok() ? std::string() : d.status().message();
-      });
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--webhook.max-alerts", options->webhook.max_alerts,
+                  "Alerts accepted in one webhook; more is 413 (set Alertmanager's max_alerts).")
+      ->capture_default_str();
+  cmd->add_option("--webhook.max-labels", options->webhook.max_labels,
+                  "Labels (or annotations) per alert; more is 413.")
+      ->capture_default_str();
+  cmd->add_option("--webhook.max-label-bytes", options->webhook.max_label_bytes,
+                  "Bytes per label name or value; longer is 413.")
+      ->capture_default_str();
   cmd->add_option("--log.level", options->log_level, "debug, info, warn or error.")
       ->capture_default_str();
   cmd->add_option("--log.format", options->log_format, "logfmt or json.")->capture_default_str();
-  cmd->callback([options, retention, busy, exit_code] {
-    options->retention = *ParseDuration(*retention);
-    options->storage_busy_timeout = *ParseDuration(*busy);
-    *exit_code = RunServe(*options);
-  });
+  cmd->callback([options, exit_code] { *exit_code = RunServe(*options); });
 }
 
 }  // namespace alertgate

@@ -112,8 +112,13 @@ HttpServer::HttpServer(Service* service, Metrics* metrics, Logger* log, HttpOpti
                   : std::make_unique<httplib::Server>()) {
   server_->set_tcp_nodelay(true);  // without it Nagle + delayed ACK cap keep-alive clients
   server_->set_payload_max_length(options_.max_body_bytes);
-  server_->set_read_timeout(options_.read_timeout_seconds, 0);
-  server_->set_write_timeout(options_.write_timeout_seconds, 0);
+  server_->set_read_timeout(options_.read_timeout);
+  // httplib waits up to the keep-alive timeout for the rest of a request as
+  // well, so it must not exceed the read timeout (slowloris protection).
+  server_->set_keep_alive_timeout(std::max<time_t>(
+      1,
+      std::min<time_t>(5, std::chrono::ceil<std::chrono::seconds>(options_.read_timeout).count())));
+  server_->set_write_timeout(options_.write_timeout);
   const size_t threads = options_.threads;
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   Routes();

@@ -20,9 +20,9 @@ class Authenticator;
 struct TlsServerConfig;
 
 struct HttpOptions {
-  size_t max_body_bytes = 8 << 20;  // larger bodies get 413
-  int read_timeout_seconds = 10;
-  int write_timeout_seconds = 10;
+  size_t max_body_bytes = 8 << 20;                    // larger bodies get 413
+  Duration read_timeout = std::chrono::seconds(10);   // per read of headers or body
+  Duration write_timeout = std::chrono::seconds(10);  // per write of the response
   size_t threads = 8;
   // Who may do what (--web.config.file); null allows everything.
   std::shared_ptr<const Authenticator> auth;

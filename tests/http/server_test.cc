@@ -1,8 +1,12 @@
 // HTTP API tests against the real server, in-process on an ephemeral
 // loopback port, with a fake clock and a real SQLite file.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <rapidjson/document.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <sstream>
 #include <thread>
@@ -430,6 +434,52 @@ TEST_F(ServerTest, RetentionDropsOldFinishedDrillsAtStartup) {
   EXPECT_EQ(Get("/api/v1/drills/d2")->status, 200);
   EXPECT_EQ(Metrics().find(R"(drill="d1")"), std::string::npos);
   EXPECT_NE(log_.str().find("msg=\"retention applied\""), std::string::npos) << log_.str();
+}
+
+TEST_F(ServerTest, SlowClientCannotHoldTheOnlyWorker) {
+  Stop();
+  ServeOptions opts = opts_;
+  opts.http.threads = 1;
+  opts.http.read_timeout = std::chrono::milliseconds(200);
+  Start(opts);
+  // A client that promises a body and never sends it.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(app_->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string partial =
+      "POST /api/v1/webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{";
+  ASSERT_EQ(send(fd, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
+  // The one worker is freed by the read timeout, so others are served.
+  httplib::Client other("127.0.0.1", app_->port());
+  other.set_read_timeout(5);
+  EXPECT_TRUE(Eventually([&] {
+    auto r = other.Get("/-/healthy");
+    return r && r->status == 200;
+  }));
+  char buf[256];
+  const ssize_t n = recv(fd, buf, sizeof buf, 0);  // the server hung up (0) or answered 400
+  EXPECT_TRUE(n == 0 || (n > 0 && std::string(buf, n).find(" 400 ") != std::string::npos))
+      << std::string(buf, n > 0 ? n : 0);
+  close(fd);
+  EXPECT_NE(Metrics().find(R"(alertgate_notifications_total{status="firing"} 0)"),
+            std::string::npos);
+}
+
+TEST_F(ServerTest, WebhookOverTheAlertLimitIs413AndStoresNothing) {
+  Stop();
+  ServeOptions opts = opts_;
+  opts.webhook.max_alerts = 2;
+  Start(opts);
+  auto r = Post("/api/v1/webhook", ReadFixture("webhooks/firing-group-3.json"));
+  EXPECT_EQ(r->status, 413) << r->body;
+  EXPECT_NE(r->body.find("3 alerts exceed the limit of 2"), std::string::npos) << r->body;
+  EXPECT_NE(Metrics().find(R"(alertgate_webhook_requests_total{code="413"} 1)"), std::string::npos);
+  EXPECT_NE(Metrics().find(R"(alertgate_notifications_total{status="firing"} 0)"),
+            std::string::npos);
 }
 
 TEST_F(ServerTest, HealthReadyAndMetricsEndpoints) {
