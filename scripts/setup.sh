@@ -10,8 +10,9 @@ PACKAGES=(
   prometheus-cpp-dev libcpp-httplib-dev rapidjson-dev libhowardhinnant-date-dev
   libgtest-dev libgmock-dev libyaml-cpp-dev libsqlite3-dev libre2-dev libcli11-dev
   libssl-dev libcrypt-dev
-  # the real Prometheus toolchain the tests run (promtool, amtool, both servers)
-  prometheus prometheus-alertmanager
+  # the real Prometheus toolchain the tests run (promtool, amtool, both servers),
+  # and the sqlite3 shell the storage-fault e2e test locks the database with
+  prometheus prometheus-alertmanager sqlite3
   # report tests: a real XML parser for JUnit, a real browser for HTML
   libexpat1-dev chromium
   # test scripts (stdlib only) and the README walk-through

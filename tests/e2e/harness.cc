@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,6 +52,9 @@ void InstallHooksOnce() {
   static std::once_flag once;
   std::call_once(once, [] {
     atexit([] { KillAllChildren(/*reap=*/true); });
+    // A child that stops reading its stdin pipe must not kill the harness;
+    // WriteStdin() sees EPIPE instead. Children get the default back.
+    signal(SIGPIPE, SIG_IGN);
     struct sigaction sa = {};
     sa.sa_handler = OnFatalSignal;
     sigemptyset(&sa.sa_mask);
@@ -150,7 +154,8 @@ SysTime ToSysTime(Timestamp t) {
 // ---------------------------------------------------------------------------
 // Process
 
-Process::Process(std::string name, std::vector<std::string> argv, const std::string& dir)
+Process::Process(std::string name, std::vector<std::string> argv, const std::string& dir,
+                 bool stdin_pipe)
     : name_(std::move(name)),
       stdout_path_(dir + "/" + name_ + ".stdout"),
       stderr_path_(dir + "/" + name_ + ".stderr") {
@@ -172,7 +177,16 @@ Process::Process(std::string name, std::vector<std::string> argv, const std::str
   for (auto& e : env) cenv.push_back(e.data());
   cenv.push_back(nullptr);
 
-  const int in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  int in_fd = -1;
+  if (stdin_pipe) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) == 0) {
+      in_fd = fds[0];
+      stdin_fd_ = fds[1];
+    }
+  } else {
+    in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
   const int out_fd = open(stdout_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   const int err_fd = open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   int exec_pipe[2] = {-1, -1};
@@ -181,6 +195,7 @@ Process::Process(std::string name, std::vector<std::string> argv, const std::str
     for (int fd : {in_fd, out_fd, err_fd, exec_pipe[0], exec_pipe[1]}) {
       if (fd >= 0) close(fd);
     }
+    CloseStdin();
     exited_ = true;
     return;
   }
@@ -190,6 +205,7 @@ Process::Process(std::string name, std::vector<std::string> argv, const std::str
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);  // die with the harness, even on SIGKILL
     if (getppid() != parent) _exit(127);
+    signal(SIGPIPE, SIG_DFL);  // the harness ignores it; exec keeps SIG_IGN
     dup2(in_fd, 0);
     dup2(out_fd, 1);
     dup2(err_fd, 2);
@@ -231,7 +247,26 @@ Process::Process(std::string name, std::vector<std::string> argv, const std::str
   }
 }
 
-Process::~Process() { Kill(); }
+Process::~Process() {
+  Kill();
+  CloseStdin();
+}
+
+bool Process::WriteStdin(const std::string& text) {
+  size_t done = 0;
+  while (stdin_fd_ >= 0 && done < text.size()) {
+    const ssize_t n = write(stdin_fd_, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;  // EPIPE: the child is gone or closed its stdin
+    done += static_cast<size_t>(n);
+  }
+  return stdin_fd_ >= 0;
+}
+
+void Process::CloseStdin() {
+  if (stdin_fd_ >= 0) close(stdin_fd_);
+  stdin_fd_ = -1;
+}
 
 bool Process::Running() {
   if (exited_ || pid_ <= 0) return false;
@@ -307,6 +342,48 @@ CommandResult RunCommand(const std::string& name, std::vector<std::string> argv,
   return r;
 }
 
+// ---------------------------------------------------------------------------
+// DatabaseLock
+
+DatabaseLock::DatabaseLock(std::string db_path, std::string dir)
+    : db_path_(std::move(db_path)), dir_(std::move(dir)), marker_(dir_ + "/sqlite3-locked") {}
+
+DatabaseLock::~DatabaseLock() {
+  if (shell_) shell_->Kill();
+}
+
+std::string DatabaseLock::Acquire(Deadline deadline) {
+  std::filesystem::remove(marker_);
+  shell_ = std::make_unique<Process>(
+      "sqlite3-lock", std::vector<std::string>{ToolPath("SQLITE3", "sqlite3"), db_path_}, dir_,
+      /*stdin_pipe=*/true);
+  if (!shell_->error().empty()) return "sqlite3: " + shell_->error();
+  // .timeout: wait out a write alertgate may be doing right now. .bail: a
+  // failed BEGIN ends the shell before the marker says the lock is held.
+  // The marker is a file rather than output: the shell's stdout is a file,
+  // so block-buffered.
+  const std::string script =
+      ".timeout 5000\n.bail on\nBEGIN EXCLUSIVE;\n.system touch " + marker_ + "\n";
+  if (!shell_->WriteStdin(script)) return "sqlite3: cannot write to its stdin";
+  const bool held = PollUntil(
+      deadline, [&] { return access(marker_.c_str(), F_OK) == 0 || !shell_->Running(); },
+      std::chrono::milliseconds(10));
+  if (held && access(marker_.c_str(), F_OK) == 0 && shell_->Running()) return "";
+  return "sqlite3 did not take the lock on " + db_path_ + " (" + shell_->Describe() + ")\n" +
+         shell_->Tail(20);
+}
+
+std::string DatabaseLock::Release(Deadline deadline) {
+  if (!shell_) return "sqlite3: not started";
+  if (!shell_->WriteStdin("COMMIT;\n")) return "sqlite3: cannot write to its stdin";
+  shell_->CloseStdin();
+  const int code = shell_->Wait(deadline);
+  if (code != 0) {
+    return "sqlite3 did not COMMIT and exit 0 (" + shell_->Describe() + ")\n" + shell_->Tail(20);
+  }
+  return "";
+}
+
 int PickFreePort() {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
@@ -359,6 +436,38 @@ HttpReply HttpGet(int port, const std::string& path) {
 HttpReply HttpPost(int port, const std::string& path, const std::string& body) {
   auto cli = MakeClient(port);
   return ToReply(cli.Post(path, body, "application/json"));
+}
+
+namespace {
+
+httplib::Client MakeClient(const Endpoint& to, const Credentials& as) {
+  const std::string origin = (to.ca_file.empty() ? "http://" : "https://") +
+                             std::string("127.0.0.1:") + std::to_string(to.port);
+  httplib::Client cli(origin);
+  cli.set_connection_timeout(2, 0);
+  cli.set_read_timeout(10, 0);
+  cli.set_write_timeout(5, 0);
+  cli.set_keep_alive(false);
+  if (!to.ca_file.empty()) {
+    cli.set_ca_cert_path(to.ca_file.c_str());
+    cli.enable_server_certificate_verification(true);
+  }
+  if (!as.user.empty()) cli.set_basic_auth(as.user.c_str(), as.password.c_str());
+  if (!as.bearer.empty()) cli.set_bearer_token_auth(as.bearer.c_str());
+  return cli;
+}
+
+}  // namespace
+
+HttpReply HttpGet(const Endpoint& to, const std::string& path, const Credentials& as) {
+  auto cli = MakeClient(to, as);
+  return ToReply(cli.Get(path.c_str()));
+}
+
+HttpReply HttpPost(const Endpoint& to, const std::string& path, const std::string& body,
+                   const Credentials& as) {
+  auto cli = MakeClient(to, as);
+  return ToReply(cli.Post(path.c_str(), body, "application/json"));
 }
 
 rapidjson::Document ParseJson(const std::string& text, std::string* error) {
@@ -640,14 +749,18 @@ std::string Env::Start() {
   if (std::string err = StartAlertgate(); !err.empty()) return Fail(err);
   Note("alertgate ready on :" + std::to_string(alertgate_port_));
   // The Alertmanager configs name alertgate's and the capture's ports.
-  for (int i = 0; i < 2; ++i) {
+  if (options_.alertmanagers < 1 || options_.alertmanagers > 2) {
+    return Fail("EnvOptions::alertmanagers must be 1 or 2");
+  }
+  for (int i = 0; i < options_.alertmanagers; ++i) {
     if (std::string err = StartAlertmanager(i); !err.empty()) return Fail(err);
     Note("alertmanager" + std::to_string(i + 1) + " ready on :" + std::to_string(am_port_[i]));
   }
   if (std::string err = StartPrometheus(); !err.empty()) return Fail(err);
   Note("prometheus ready on :" + std::to_string(prometheus_port_));
   if (std::string err = WaitPipelineReady(); !err.empty()) return Fail(err);
-  Note("pipeline ready: target scraped, 2 alertmanagers, rules evaluated");
+  Note("pipeline ready: target scraped, " + std::to_string(options_.alertmanagers) +
+       " alertmanager(s), rules evaluated");
   return "";
 }
 
@@ -697,14 +810,26 @@ std::string Env::SetGauge(const std::string& name, const std::map<std::string, s
   return "";
 }
 
+std::string Env::AlertgateLog() const { return alertgate_ ? alertgate_->Stderr() : ""; }
+
+std::string Env::AlertmanagerLog(int index) const {
+  return index >= 0 && index < 2 && am_[index] ? am_[index]->Stderr() : "";
+}
+
 std::string Env::StartAlertgate() {
   WriteTextFile(File("alertgate.yml"), options_.alertgate_config);
-  alertgate_ = std::make_unique<Process>(
-      "alertgate",
-      std::vector<std::string>{ALERTGATE_BINARY, "serve", "--config.file=" + File("alertgate.yml"),
-                               "--storage.path=" + File("alertgate-data"),
-                               "--web.listen-address=127.0.0.1:0", "--log.level=debug"},
-      dir_);
+  std::vector<std::string> argv = {ALERTGATE_BINARY,
+                                   "serve",
+                                   "--config.file=" + File("alertgate.yml"),
+                                   "--storage.path=" + File("alertgate-data"),
+                                   "--web.listen-address=127.0.0.1:0",
+                                   "--log.level=debug"};
+  if (!options_.web_config.empty()) {
+    WriteTextFile(File("web.yml"), options_.web_config);
+    argv.push_back("--web.config.file=" + File("web.yml"));
+  }
+  for (const auto& a : options_.alertgate_args) argv.push_back(a);
+  alertgate_ = std::make_unique<Process>("alertgate", argv, dir_);
   if (!alertgate_->error().empty()) return "alertgate: " + alertgate_->error();
   const bool started = PollUntil(
       After(std::chrono::seconds(20)),
@@ -729,9 +854,11 @@ std::string Env::StartAlertgate() {
   std::string last;
   const bool ready = PollUntil(After(std::chrono::seconds(20)), [&] {
     if (!alertgate_->Running()) return true;
-    const HttpReply h = HttpGet(alertgate_port_, "/-/healthy");
-    const HttpReply r = HttpGet(alertgate_port_, "/-/ready");
-    last = "healthy " + std::to_string(h.status) + ", ready " + std::to_string(r.status);
+    // Open to anonymous callers even with authentication on.
+    const HttpReply h = HttpGet(alertgate(), "/-/healthy");
+    const HttpReply r = HttpGet(alertgate(), "/-/ready");
+    last = "healthy " + std::to_string(h.status) + " " + h.error + ", ready " +
+           std::to_string(r.status) + " " + r.error;
     return h.status == 200 && r.status == 200;
   });
   if (!ready || !alertgate_->Running()) {
@@ -780,11 +907,18 @@ std::string Env::StartOnFreePort(const std::string& name,
 std::string Env::StartAlertmanager(int index) {
   const std::string name = "alertmanager" + std::to_string(index + 1);
   const std::string source = "am" + std::to_string(index + 1);
-  const std::string alertgate_url = "http://" + Addr(alertgate_port_) + "/api/v1/webhook";
+  const bool tls = !options_.alertgate_ca_file.empty();
+  const std::string alertgate_url =
+      (tls ? "https://" : "http://") + Addr(alertgate_port_) + "/api/v1/webhook";
   const std::string capture_url = "http://" + Addr(capture_.port()) + "/capture/" + source;
   const std::string dup = "alertname=\"" + options_.duplicate_alertname + "\"";
   std::string routes;
-  if (index == 0) {
+  if (options_.duplicate_alertname.empty()) {
+    // No duplicate scenario: every alert to alertgate and to the capture.
+    routes =
+        "    - receiver: alertgate\n      continue: true\n"
+        "    - receiver: capture\n      continue: true\n";
+  } else if (index == 0) {
     // am1: every alert to alertgate (continue: true) and to the capture.
     // The duplicate scenario's alert waits longer here, so that am2's copy
     // is the first receipt and am1's is the resend.
@@ -800,6 +934,31 @@ std::string Env::StartAlertmanager(int index) {
              "    - receiver: capture\n      matchers: ['" +
              dup + "']\n      continue: true\n";
   }
+  // How this Alertmanager reaches alertgate: credentials from 0600 files,
+  // the server certificate verified with the test CA.
+  std::string http_config;
+  const Credentials& auth = options_.am_webhook_auth[index];
+  if (!auth.user.empty()) {
+    const std::string secret = File(name + "-alertgate.password");
+    WriteTextFile(secret, auth.password);
+    chmod(secret.c_str(), 0600);
+    http_config += "          basic_auth:\n            username: " + auth.user +
+                   "\n            password_file: " + secret + "\n";
+  }
+  if (!auth.bearer.empty()) {
+    const std::string secret = File(name + "-alertgate.token");
+    WriteTextFile(secret, auth.bearer + "\n");
+    chmod(secret.c_str(), 0600);
+    http_config +=
+        "          authorization:\n            type: Bearer\n"
+        "            credentials_file: " +
+        secret + "\n";
+  }
+  if (tls) {
+    http_config +=
+        "          tls_config:\n            ca_file: " + options_.alertgate_ca_file + "\n";
+  }
+  if (!http_config.empty()) http_config = "        http_config:\n" + http_config;
   const std::string config =
       "# Written by the alertgate e2e harness.\n"
       "global:\n"
@@ -819,7 +978,8 @@ std::string Env::StartAlertmanager(int index) {
       "      - url: " +
       alertgate_url +
       "\n"
-      "        send_resolved: true\n"
+      "        send_resolved: true\n" +
+      http_config +
       "  - name: capture\n"
       "    webhook_configs:\n"
       "      - url: " +
@@ -850,6 +1010,10 @@ std::string Env::StartAlertmanager(int index) {
 
 std::string Env::StartPrometheus() {
   WriteTextFile(File("rules.yml"), options_.rules);
+  std::string am_targets;
+  for (int i = 0; i < options_.alertmanagers; ++i) {
+    am_targets += (i == 0 ? "'" : ", '") + Addr(am_port_[i]) + "'";
+  }
   const std::string config =
       "# Written by the alertgate e2e harness.\n"
       "global:\n"
@@ -865,9 +1029,9 @@ std::string Env::StartPrometheus() {
       "    - api_version: v2\n"
       "      timeout: 5s\n"
       "      static_configs:\n"
-      "        - targets: ['" +
-      Addr(am_port_[0]) + "', '" + Addr(am_port_[1]) +
-      "']\n"
+      "        - targets: [" +
+      am_targets +
+      "]\n"
       "scrape_configs:\n"
       "  - job_name: fake\n"
       "    static_configs:\n"
@@ -910,7 +1074,8 @@ std::string Env::WaitPipelineReady() {
         }
         const HttpReply ams = HttpGet(prometheus_port_, "/api/v1/alertmanagers");
         const rapidjson::Document a = ParseJson(ams.body);
-        if (ams.status != 200 || Size(Get(a, "data", "activeAlertmanagers")) != 2) {
+        if (ams.status != 200 ||
+            Size(Get(a, "data", "activeAlertmanagers")) != options_.alertmanagers) {
           state = "alertmanagers not discovered yet: " + ams.body.substr(0, 400);
           return false;
         }

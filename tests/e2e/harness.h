@@ -7,6 +7,11 @@
 //   capture: a cpp-httplib server inside the test process that stamps every
 //            alert it receives with the harness's own clock.
 //
+// EnvOptions varies that shape for tests that need their own environment:
+// alertgate behind TLS and authentication (web_config, alertgate_ca_file,
+// am_webhook_auth), extra alertgate flags (alertgate_args), and a single
+// Alertmanager (alertmanagers = 1).
+//
 // Every child is started with PR_SET_PDEATHSIG(SIGKILL) in its own process
 // group and recorded in a process-wide table: it is killed by its owner's
 // destructor, by an atexit hook, on SIGINT/SIGTERM/SIGHUP, and by the kernel
@@ -47,12 +52,14 @@ SysTime ToSysTime(Timestamp t);
 // ---------------------------------------------------------------------------
 // Processes
 
-// A child process. stdout and stderr go to <dir>/<name>.stdout / .stderr.
+// A child process. stdout and stderr go to <dir>/<name>.stdout / .stderr;
+// stdin is /dev/null, or a pipe the harness writes to (stdin_pipe).
 class Process {
  public:
   // Starts `argv` (argv[0] is looked up in PATH when it has no '/'). On
   // failure to start, error() says why and running() is false.
-  Process(std::string name, std::vector<std::string> argv, const std::string& dir);
+  Process(std::string name, std::vector<std::string> argv, const std::string& dir,
+          bool stdin_pipe = false);
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -69,6 +76,11 @@ class Process {
   // exit code, or -1 when it was killed or died of a signal.
   int Wait(Deadline deadline);
 
+  // With stdin_pipe: writes to the child's stdin (false when it is closed
+  // or the child stopped reading), and closes it (the child sees EOF).
+  bool WriteStdin(const std::string& text);
+  void CloseStdin();
+
   std::string Stdout() const;
   std::string Stderr() const;
   // The last `lines` lines of stdout and stderr, labelled, for failure output.
@@ -80,8 +92,33 @@ class Process {
   std::string stderr_path_;
   std::string error_;
   pid_t pid_ = -1;
+  int stdin_fd_ = -1;  // the write end of the stdin pipe
   int status_ = 0;
   bool exited_ = false;
+};
+
+// Holds a write lock on a SQLite database from another process, as a backup
+// or an operator's shell would: the sqlite3 shell ($SQLITE3, else
+// "sqlite3") with stdin a pipe, in an open BEGIN EXCLUSIVE transaction.
+// In WAL mode readers still read; every writer waits, then gets SQLITE_BUSY.
+class DatabaseLock {
+ public:
+  DatabaseLock(std::string db_path, std::string dir);
+  ~DatabaseLock();  // kills the shell (which rolls the transaction back)
+  DatabaseLock(const DatabaseLock&) = delete;
+  DatabaseLock& operator=(const DatabaseLock&) = delete;
+
+  // Starts the shell and begins the transaction; "" once the shell says it
+  // holds the lock, else why not (with the shell's output).
+  std::string Acquire(Deadline deadline);
+  // COMMIT, then EOF: "" once the shell exited 0, else why not.
+  std::string Release(Deadline deadline);
+
+ private:
+  std::string db_path_;
+  std::string dir_;
+  std::string marker_;
+  std::unique_ptr<Process> shell_;
 };
 
 struct CommandResult {
@@ -104,12 +141,29 @@ int PickFreePort();
 // HTTP and JSON helpers (loopback only, with timeouts)
 
 struct HttpReply {
-  int status = 0;  // 0: no answer (connection refused, timeout)
+  int status = 0;  // 0: no answer (connection refused, timeout, TLS handshake refused)
   std::string body;
   std::string error;  // when status == 0
 };
 HttpReply HttpGet(int port, const std::string& path);
 HttpReply HttpPost(int port, const std::string& path, const std::string& body);
+
+// A server on 127.0.0.1: plain HTTP, or HTTPS whose certificate is verified
+// with `ca_file` (the certificate must name 127.0.0.1).
+struct Endpoint {
+  int port = -1;
+  std::string ca_file;  // "": plain HTTP
+};
+// Who the request is from: basic auth when `user` is set, a bearer token
+// when `bearer` is set, else anonymous.
+struct Credentials {
+  std::string user;
+  std::string password;
+  std::string bearer;
+};
+HttpReply HttpGet(const Endpoint& to, const std::string& path, const Credentials& as = {});
+HttpReply HttpPost(const Endpoint& to, const std::string& path, const std::string& body,
+                   const Credentials& as = {});
 
 // Parses JSON; on a parse error the document is null and `error` is set.
 rapidjson::Document ParseJson(const std::string& text, std::string* error = nullptr);
@@ -197,8 +251,26 @@ struct EnvOptions {
   std::vector<Series> initial_series;
   // The alert that am2 also delivers (to alertgate and the capture). am1
   // holds it back `am1_duplicate_group_wait` so am2's copy arrives first.
+  // "": no duplicate scenario; every Alertmanager sends every alert to
+  // alertgate and to the capture, after the route's group_wait (1s).
   std::string duplicate_alertname;
   std::string am1_duplicate_group_wait = "4s";
+  // 2: am1 and am2 as above; 1: am1 only.
+  int alertmanagers = 2;
+
+  // alertgate's --web.config.file, written into the temp dir as web.yml;
+  // "" runs alertgate without one (plain HTTP, no authentication).
+  std::string web_config;
+  // Non-empty: alertgate serves HTTPS (web_config has tls_server_config),
+  // and the harness and the Alertmanagers verify it with this CA file
+  // (absolute path).
+  std::string alertgate_ca_file;
+  // How am1 and am2 authenticate their webhooks to alertgate: basic auth
+  // (password_file) or a bearer token (authorization.credentials_file);
+  // the harness writes the secrets into 0600 files in the temp dir.
+  Credentials am_webhook_auth[2];
+  // Extra flags for `alertgate serve`, e.g. "--storage.busy-timeout=100ms".
+  std::vector<std::string> alertgate_args;
 };
 
 class Env {
@@ -214,6 +286,14 @@ class Env {
   std::string Start();
 
   int alertgate_port() const { return alertgate_port_; }
+  // alertgate's port, with its CA when it serves HTTPS.
+  Endpoint alertgate() const { return {alertgate_port_, options_.alertgate_ca_file}; }
+  // alertgate's SQLite database (<--storage.path>/alertgate.db).
+  std::string alertgate_db() const { return File("alertgate-data/alertgate.db"); }
+  // alertgate's log (its stderr) so far.
+  std::string AlertgateLog() const;
+  // Alertmanager `index` (0: am1, 1: am2)'s log (its stderr) so far.
+  std::string AlertmanagerLog(int index) const;
   int exporter_port() const { return exporter_port_; }
   int prometheus_port() const { return prometheus_port_; }
   int am1_port() const { return am_port_[0]; }
