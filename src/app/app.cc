@@ -128,6 +128,13 @@ void App::TickerLoop() {
       next_retention_ = clock_->Monotonic() + std::chrono::hours(1);
     }
     lock.lock();
+    // Changes arriving in the next moment are published together: a tick
+    // re-reads and re-evaluates every live drill, so under a webhook burst
+    // back-to-back ticks would compete with the writes for the store.
+    tick_cv_.wait_for(
+        lock,
+        std::min<std::chrono::milliseconds>(options_.tick_interval, std::chrono::milliseconds(250)),
+        [this] { return stopping_; });
   }
 }
 

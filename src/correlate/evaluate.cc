@@ -1,6 +1,7 @@
 #include "correlate/evaluate.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -23,10 +24,16 @@ MatcherSet ParseDrillMatchers(const Drill& drill) {
 
 bool IsFiring(const Notification& n) { return n.status == "firing"; }
 
-ExpectationResult EvaluateExpectation(const MatcherSet& expect, const MatcherSet& drill_matchers,
-                                      const Injection& inj, const Scenario& sc,
-                                      Timestamp window_end,
-                                      const std::vector<Notification>& notifications,
+// The facts Evaluate() looks up repeatedly, indexed once per call.
+struct Index {
+  // Firing notifications in the drill's scope, in (received_at, id) order.
+  std::vector<const Notification*> firing;
+  // Receipt times of resolved notifications per (fingerprint, startsAt), ascending.
+  std::map<std::pair<std::string, Timestamp>, std::vector<Timestamp>> resolved;
+};
+
+ExpectationResult EvaluateExpectation(const MatcherSet& expect, const Injection& inj,
+                                      const Scenario& sc, Timestamp window_end, const Index& index,
                                       const Config& config, Timestamp now,
                                       std::vector<AlertRef>* pre_existing,
                                       std::set<std::string>* pre_existing_seen) {
@@ -34,9 +41,11 @@ ExpectationResult EvaluateExpectation(const MatcherSet& expect, const MatcherSet
   r.matchers = expect.ToString();
   r.name = expect.AlertName().empty() ? r.matchers : expect.AlertName();
   const Notification* hit = nullptr;
-  for (const auto& n : notifications) {
-    if (n.received_at < inj.injected_at || n.received_at > window_end) continue;
-    if (!IsFiring(n) || !drill_matchers.Matches(n.labels) || !expect.Matches(n.labels)) continue;
+  auto it = std::lower_bound(index.firing.begin(), index.firing.end(), inj.injected_at,
+                             [](const Notification* n, Timestamp t) { return n->received_at < t; });
+  for (; it != index.firing.end() && (*it)->received_at <= window_end; ++it) {
+    const Notification& n = **it;
+    if (!expect.Matches(n.labels)) continue;
     if (n.starts_at < inj.injected_at - config.skew_tolerance) {
       if (pre_existing_seen->insert(n.fingerprint).second) pre_existing->push_back(MakeRef(n));
       continue;
@@ -53,12 +62,10 @@ ExpectationResult EvaluateExpectation(const MatcherSet& expect, const MatcherSet
   r.time_to_fire = hit->starts_at - inj.injected_at;
   r.clock_skew = hit->starts_at > hit->received_at + config.skew_tolerance;
   r.status = *r.time_to_notify <= sc.gate ? ExpectationStatus::kOnTime : ExpectationStatus::kLate;
-  for (const auto& n : notifications) {
-    if (n.status == "resolved" && n.fingerprint == hit->fingerprint &&
-        n.starts_at == hit->starts_at && n.received_at >= hit->received_at) {
-      r.resolved_at = n.received_at;
-      break;
-    }
+  auto res = index.resolved.find({hit->fingerprint, hit->starts_at});
+  if (res != index.resolved.end()) {
+    auto first = std::lower_bound(res->second.begin(), res->second.end(), hit->received_at);
+    if (first != res->second.end()) r.resolved_at = *first;
   }
   return r;
 }
@@ -137,6 +144,14 @@ DrillResult Evaluate(const Drill& drill, const std::vector<Injection>& injection
   DrillResult result;
   result.drill = drill;
   const MatcherSet drill_matchers = ParseDrillMatchers(drill);
+  Index index;
+  for (const auto& n : notifications) {
+    if (IsFiring(n)) {
+      if (drill_matchers.Matches(n.labels)) index.firing.push_back(&n);
+    } else if (n.status == "resolved") {
+      index.resolved[{n.fingerprint, n.starts_at}].push_back(n.received_at);
+    }
+  }
 
   std::vector<Injection> ordered = injections;
   std::sort(ordered.begin(), ordered.end(), [](const Injection& a, const Injection& b) {
@@ -163,9 +178,8 @@ DrillResult Evaluate(const Drill& drill, const std::vector<Injection>& injection
     ir.window_end = inj.injected_at + sc->window;
     std::set<std::string> pre_seen;
     for (const auto& expect : sc->expect) {
-      ir.expectations.push_back(EvaluateExpectation(expect, drill_matchers, inj, *sc, ir.window_end,
-                                                    notifications, config, now, &ir.pre_existing,
-                                                    &pre_seen));
+      ir.expectations.push_back(EvaluateExpectation(expect, inj, *sc, ir.window_end, index, config,
+                                                    now, &ir.pre_existing, &pre_seen));
     }
     ir.verdict = Decide(ir.expectations);
     for (const auto& e : ir.expectations) {
@@ -178,15 +192,27 @@ DrillResult Evaluate(const Drill& drill, const std::vector<Injection>& injection
 
   // Unexpected alerts: firing, inside the drill, in scope, and not explained
   // by any injection whose window was open when the alert arrived.
+  std::vector<const Scenario*> scenarios;  // per result.injections (sorted by injected_at)
+  Duration max_window{0};
+  for (const auto& ir : result.injections) {
+    scenarios.push_back(config.FindScenario(ir.injection.scenario));
+    max_window = std::max(max_window, ir.window_end - ir.injection.injected_at);
+  }
   std::set<std::pair<std::string, Timestamp>> seen;
-  for (const auto& n : notifications) {
-    if (!IsFiring(n) || n.received_at < drill.started_at) continue;
+  for (const Notification* np : index.firing) {
+    const Notification& n = *np;
+    if (n.received_at < drill.started_at) continue;
     if (drill.finished_at && n.received_at > *drill.finished_at) continue;
-    if (!drill_matchers.Matches(n.labels)) continue;
     bool expected = false;
-    for (const auto& ir : result.injections) {
-      if (n.received_at < ir.injection.injected_at || n.received_at > ir.window_end) continue;
-      const Scenario* sc = config.FindScenario(ir.injection.scenario);
+    // Injections with injected_at in [received_at - max_window, received_at].
+    auto last = std::upper_bound(
+        result.injections.begin(), result.injections.end(), n.received_at,
+        [](Timestamp t, const InjectionResult& ir) { return t < ir.injection.injected_at; });
+    for (auto it = last; it != result.injections.begin() && !expected;) {
+      --it;
+      if (it->injection.injected_at < n.received_at - max_window) break;
+      if (n.received_at > it->window_end) continue;
+      const Scenario* sc = scenarios[static_cast<size_t>(it - result.injections.begin())];
       if (sc == nullptr) continue;
       for (const auto& expect : sc->expect) {
         if (expect.Matches(n.labels)) {
@@ -194,7 +220,6 @@ DrillResult Evaluate(const Drill& drill, const std::vector<Injection>& injection
           break;
         }
       }
-      if (expected) break;
     }
     if (!expected && seen.emplace(n.fingerprint, n.starts_at).second) {
       result.unexpected.push_back(MakeRef(n));

@@ -23,7 +23,9 @@ struct HttpOptions {
   size_t max_body_bytes = 8 << 20;                    // larger bodies get 413
   Duration read_timeout = std::chrono::seconds(10);   // per read of headers or body
   Duration write_timeout = std::chrono::seconds(10);  // per write of the response
-  size_t threads = 8;
+  // httplib ties a worker to a keep-alive connection for up to 5 requests, so
+  // fewer workers than clients queue whole connections (docs/benchmarks.md).
+  size_t threads = 64;
   // Who may do what (--web.config.file); null allows everything.
   std::shared_ptr<const Authenticator> auth;
   // Serve HTTPS with this config when set (tls_server_config).
