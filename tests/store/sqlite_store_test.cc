@@ -655,6 +655,30 @@ TEST(SqliteStoreTest, WriteBlockedByAnotherProcessIsUnavailableThenSucceeds) {
   EXPECT_EQ(r->stored.size(), 1u);
 }
 
+// A real read-only database: as root, file modes do not stop writes, so the
+// files are made immutable (chattr +i, ext4 and friends). WAL mode writes the
+// -wal file first, so both are frozen. Writes fail as unavailable (503 for
+// webhooks), reads go on, and writes work again once the files are writable.
+TEST(SqliteStoreTest, ReadOnlyDatabaseFilesMakeWritesUnavailableUntilWritable) {
+  testing::TempDir dir;
+  const std::string db = dir.File("a.db");
+  auto store = MustOpen(db);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->InsertWebhook(At(0), "{}", {MakeAlert("before", At(0))}).ok());
+  const std::string files = db + " " + db + "-wal";
+  if (std::system(("chattr +i " + files + " 2>/dev/null").c_str()) != 0) {
+    GTEST_SKIP() << "chattr +i is not available here (needs root on a filesystem that has it)";
+  }
+  auto r = store->InsertWebhook(At(1), "{}", {MakeAlert("during", At(1))});
+  EXPECT_EQ(std::system(("chattr -i " + files).c_str()), 0);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable) << r.status().ToString();
+  r = store->InsertWebhook(At(2), "{}", {MakeAlert("after", At(2))});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_THAT(Fingerprints(*store->ListNotifications(At(-1000), At(1000))),
+              ElementsAre("before", "after"));
+}
+
 TEST(FailingStoreTest, ForwardsWhenNotFailing) {
   auto inner = MustOpen(":memory:");
   ASSERT_NE(inner, nullptr);
