@@ -1,16 +1,12 @@
 #include "http/requests.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
-#include <set>
-
+#include "core/json.h"
 #include "core/time.h"
 
 namespace alertgate {
 namespace {
-
-constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
 
 // Parses an optional JSON object body; an empty body is an empty object.
 Result<rapidjson::Document> ParseObject(std::string_view body) {
@@ -19,23 +15,9 @@ Result<rapidjson::Document> ParseObject(std::string_view body) {
     d.SetObject();
     return d;
   }
-  if (const size_t nul = body.find('\0'); nul != std::string_view::npos) {
-    return InvalidArgument("malformed JSON at offset " + std::to_string(nul) + ": NUL byte");
-  }
-  d.Parse<kFlags>(body.data(), body.size());
-  if (d.HasParseError()) {
-    return InvalidArgument(std::string("malformed JSON at offset ") +
-                           std::to_string(d.GetErrorOffset()) + ": " +
-                           rapidjson::GetParseError_En(d.GetParseError()));
-  }
+  AG_RETURN_IF_ERROR(ParseJsonStrict(body, &d));
   if (!d.IsObject()) return InvalidArgument("expected a JSON object");
-  std::set<std::string_view> seen;
-  for (const auto& m : d.GetObject()) {
-    std::string_view name(m.name.GetString(), m.name.GetStringLength());
-    if (!seen.insert(name).second) {
-      return InvalidArgument("duplicate key \"" + std::string(name) + "\"");
-    }
-  }
+  AG_RETURN_IF_ERROR(CheckUniqueKeys(d, "request body"));
   return d;
 }
 

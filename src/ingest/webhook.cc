@@ -1,13 +1,12 @@
 #include "ingest/webhook.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <cstdio>
 #include <limits>
-#include <set>
 #include <utility>
 
+#include "core/json.h"
 #include "core/text.h"
 #include "core/time.h"
 
@@ -42,19 +41,6 @@ const Value* Find(const Value& obj, const char* name) {
     if (View(m.name) == name) return &m.value;
   }
   return nullptr;
-}
-
-// Duplicate keys are legal JSON but ambiguous (Go keeps the last, RapidJSON
-// finds the first): a body that says two things is rejected, not guessed at.
-Status CheckUniqueKeys(const Value& obj, const std::string& path) {
-  std::set<std::string_view> seen;
-  for (const auto& m : obj.GetObject()) {
-    if (!seen.insert(View(m.name)).second) {
-      return Error(path.empty() ? "webhook body" : path,
-                   "duplicate key " + QuoteForMessage(View(m.name)));
-    }
-  }
-  return Status::Ok();
 }
 
 // Returns member `name` of `obj` when present and not null (Go decodes a JSON
@@ -187,7 +173,7 @@ Status ParseAlert(const Value& v, const std::string& path, const WebhookLimits& 
 
 Status ParseMessage(const Value& root, const WebhookLimits& limits, WebhookMessage* msg) {
   const std::string top;  // the root has an empty path: members print as "version"
-  AG_RETURN_IF_ERROR(CheckUniqueKeys(root, top));
+  AG_RETURN_IF_ERROR(CheckUniqueKeys(root, "webhook body"));
   AG_RETURN_IF_ERROR(RequireString(root, top, "version", &msg->version));
   if (msg->version != "4") {
     return Error("version", "unsupported webhook version " + QuoteForMessage(msg->version) +
@@ -231,21 +217,8 @@ Status ParseMessage(const Value& root, const WebhookLimits& limits, WebhookMessa
 }  // namespace
 
 Result<WebhookMessage> ParseWebhook(std::string_view body, const WebhookLimits& limits) {
-  // Iterative parsing keeps the call stack flat however deeply a hostile body
-  // nests; the encoding check rejects invalid UTF-8 in strings.
-  constexpr unsigned kFlags =
-      rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
-  // RapidJSON reads a NUL byte as the end of input, which would let anything
-  // after it pass unseen. JSON never allows a raw NUL, not even in strings.
-  if (const size_t nul = body.find('\0'); nul != std::string_view::npos) {
-    return InvalidArgument("invalid JSON at offset " + std::to_string(nul) + ": NUL byte");
-  }
   rapidjson::Document doc;
-  doc.Parse<kFlags>(body.data(), body.size());
-  if (doc.HasParseError()) {
-    return InvalidArgument("invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
-                           rapidjson::GetParseError_En(doc.GetParseError()));
-  }
+  AG_RETURN_IF_ERROR(ParseJsonStrict(body, &doc));
   if (!doc.IsObject()) return InvalidArgument("webhook body: expected a JSON object");
 
   WebhookMessage msg;

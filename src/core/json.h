@@ -1,0 +1,25 @@
+// Strict parsing of untrusted JSON request bodies, shared by the webhook
+// parser and the API's request bodies.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace alertgate {
+
+// Parses `body` into *doc: iteratively (a hostile nesting depth cannot
+// overflow the stack), rejecting invalid UTF-8 and raw NUL bytes (RapidJSON
+// would stop at a NUL and let what follows pass unseen). Errors are
+// InvalidArgument "invalid JSON at offset N: <reason>".
+Status ParseJsonStrict(std::string_view body, rapidjson::Document* doc);
+
+// InvalidArgument "<where>: duplicate key \"k\"" when an object member name
+// repeats: a body that says two things is refused rather than guessed at
+// (Go keeps the last, RapidJSON finds the first). REQUIRES: obj.IsObject().
+Status CheckUniqueKeys(const rapidjson::Value& obj, const std::string& where);
+
+}  // namespace alertgate
