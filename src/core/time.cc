@@ -125,7 +125,15 @@ Result<Timestamp> ParseRfc3339(std::string_view text) {
   const Timestamp local = date::sys_days{ymd} + std::chrono::hours(*hour) +
                           std::chrono::minutes(*minute) + std::chrono::seconds(*second) +
                           Millis(millis);
-  return Timestamp(local - offset);
+  // The offset can move an instant near either end of the 4-digit year range
+  // out of it ("0000-01-01T00:00:00+01:00" is in year -1 UTC). Such an instant
+  // has no RFC 3339 form, so it is rejected rather than stored unprintable.
+  const Timestamp utc = local - offset;
+  const date::year utc_year = date::year_month_day{date::floor<date::days>(utc)}.year();
+  if (utc_year < date::year{0} || utc_year > date::year{9999}) {
+    return Invalid(text, "instant in UTC falls outside years 0000-9999");
+  }
+  return utc;
 }
 
 std::string FormatRfc3339(Timestamp t) { return date::format("%FT%TZ", t); }

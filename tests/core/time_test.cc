@@ -79,6 +79,8 @@ TEST(TimeTest, RejectsMalformedTimestamps) {
       "2026-02-02T09:60:00Z",
       "2026-02-02T09:00:60Z",  // leap seconds are rejected, as by Go
       std::string("2026-02-02T09:00:00Z\0", 21),
+      "0000-01-01T00:00:01+01:03",  // year -1 in UTC (found by fuzz/time_fuzz)
+      "9999-12-31T23:59:59-00:01",  // year 10000 in UTC
   };
   for (const std::string& input : cases) {
     Result<Timestamp> t = ParseRfc3339(input);
@@ -100,6 +102,7 @@ TEST(TimeTest, ErrorQuotesInputAndReason) {
       {"2026-02-02T09:00:00", "missing time zone"},
       {"2026-02-02T09:00:00.1234567890Z", "more than 9 fraction digits"},
       {"a\"b\n", "invalid timestamp \"a\\\"b\\x0a\""},
+      {"0000-01-01T00:00:00+00:01", "instant in UTC falls outside years 0000-9999"},
   };
   for (const Case& c : cases) {
     Result<Timestamp> t = ParseRfc3339(c.input);
