@@ -1,14 +1,19 @@
 // Acknowledged data survives kill -9: the real alertgate binary is killed
 // while clients post webhooks and injections; after a restart every
-// acknowledged request is present exactly once.
+// acknowledged request is present exactly once, and the results document is
+// the one a server that never crashed computes from the same requests.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -35,11 +40,11 @@ constexpr const char* kConfig = R"(scenarios:
 // A running `alertgate serve` child process.
 class Server {
  public:
-  Server(const TempDir& dir, int attempt)
-      : log_(dir.File("serve-" + std::to_string(attempt) + ".log")) {
+  Server(const TempDir& dir, int attempt, const std::string& data = "data")
+      : log_(dir.File("serve-" + data + "-" + std::to_string(attempt) + ".log")) {
     std::vector<std::string> args = {
         ALERTGATE_BINARY, "serve", "--config.file=" + dir.File("alertgate.yml"),
-        "--storage.path=" + dir.File("data"), "--web.listen-address=127.0.0.1:0"};
+        "--storage.path=" + dir.File(data), "--web.listen-address=127.0.0.1:0"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -101,15 +106,83 @@ std::string WebhookBody(const std::string& fingerprint) {
          fingerprint + R"("}]})";
 }
 
+// Injection n says it was applied n seconds after this instant, so its
+// window is long closed and its verdict does not depend on when the request
+// happened to arrive: the crash run and the reference run must agree on it.
+std::string InjectionAt(int n) {
+  const int h = n / 3600, m = n / 60 % 60, sec = n % 60;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "2020-01-01T%02d:%02d:%02dZ", h, m, sec);
+  return buf;
+}
+
+std::string InjectionBody(const std::string& key, int n) {
+  return R"({"scenario":"A","key":")" + key + R"(","at":")" + InjectionAt(n) + R"("})";
+}
+
+rapidjson::Document GetResults(int port) {
+  httplib::Client cli("127.0.0.1", port);
+  rapidjson::Document d;
+  auto r = cli.Get("/api/v1/drills/crash");
+  if (!r || r->status != 200) {
+    ADD_FAILURE() << "GET /api/v1/drills/crash failed: " << (r ? r->body : "no response");
+    d.SetObject();
+    return d;
+  }
+  d.Parse(r->body.c_str());
+  EXPECT_FALSE(d.HasParseError());
+  return d;
+}
+
+std::string ToJson(const rapidjson::Value& v) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  v.Accept(w);
+  return buf.GetString();
+}
+
+// The results document as one line per part (the drill, each injection,
+// each unexpected alert by fingerprint), without the two values that are
+// receipt times on the server's own clock (the drill's start and each
+// alert's arrival), which no two runs can share.
+std::set<std::string> PartsWithoutReceiptTimes(rapidjson::Document& d) {
+  std::set<std::string> parts;
+  if (!d.IsObject() || !d.HasMember("injections") || !d.HasMember("unexpected_alerts")) {
+    parts.insert("not a results document: " + ToJson(d));
+    return parts;
+  }
+  d.RemoveMember("started_at");
+  for (auto& inj : d["injections"].GetArray()) parts.insert("injection " + ToJson(inj));
+  for (auto& a : d["unexpected_alerts"].GetArray()) {
+    a.RemoveMember("notified_at");
+    parts.insert("unexpected alert " + ToJson(a));
+  }
+  d.RemoveMember("injections");
+  d.RemoveMember("unexpected_alerts");
+  parts.insert("drill " + ToJson(d));
+  return parts;
+}
+
+// The parts of `a` that `b` lacks, at most a few, one per line.
+std::string Missing(const std::set<std::string>& a, const std::set<std::string>& b) {
+  std::string out;
+  int shown = 0;
+  for (const auto& part : a) {
+    if (b.count(part) == 0 && shown++ < 5) out += "  " + part + "\n";
+  }
+  return out;
+}
+
 TEST(Kill9Test, AcknowledgedRequestsSurviveKillAtRandomMoments) {
   TempDir dir;
   WriteFile(dir.File("alertgate.yml"), kConfig);
   std::set<std::string> acked_webhooks;
   std::set<std::string> acked_keys;
   std::map<std::string, std::string> key_to_id;
+  std::map<std::string, std::string> at_to_key;  // every injection sent
   std::mutex mu;
   int next = 0;
-  constexpr int kRounds = 4;
+  constexpr int kRounds = 10;
 
   for (int round = 0; round < kRounds; ++round) {
     Server server(dir, round);
@@ -145,8 +218,12 @@ TEST(Kill9Test, AcknowledgedRequestsSurviveKillAtRandomMoments) {
               ++acks;
             }
           } else {
-            auto r = cli.Post("/api/v1/drills/crash/injections",
-                              R"({"scenario":"A","key":")" + name + R"("})", "application/json");
+            {
+              std::lock_guard<std::mutex> lock(mu);
+              at_to_key[InjectionAt(n)] = name;
+            }
+            auto r = cli.Post("/api/v1/drills/crash/injections", InjectionBody(name, n),
+                              "application/json");
             if (!r) break;
             if (r->status == 201 || r->status == 200) {
               rapidjson::Document d;
@@ -161,7 +238,7 @@ TEST(Kill9Test, AcknowledgedRequestsSurviveKillAtRandomMoments) {
       });
     }
     // Kill at a different moment each round, while requests are in flight.
-    const int kill_after = 20 + 37 * round;
+    const int kill_after = 20 + 23 * round;
     const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (acks < kill_after && std::chrono::steady_clock::now() < end) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -174,12 +251,9 @@ TEST(Kill9Test, AcknowledgedRequestsSurviveKillAtRandomMoments) {
 
   Server server(dir, kRounds);
   const int port = server.WaitForPort();
-  httplib::Client cli("127.0.0.1", port);
-  auto r = cli.Get("/api/v1/drills/crash");
-  ASSERT_TRUE(r);
-  ASSERT_EQ(r->status, 200) << r->body;
-  rapidjson::Document d;
-  d.Parse(r->body.c_str());
+  ASSERT_GT(port, 0);
+  rapidjson::Document d = GetResults(port);
+  ASSERT_TRUE(d.IsObject() && d.HasMember("unexpected_alerts") && d.HasMember("injections"));
   std::map<std::string, int> seen_alerts;
   for (const auto& a : d["unexpected_alerts"].GetArray()) {
     ++seen_alerts[a["fingerprint"].GetString()];
@@ -196,6 +270,61 @@ TEST(Kill9Test, AcknowledgedRequestsSurviveKillAtRandomMoments) {
   for (const auto& [id, n] : seen_ids) EXPECT_EQ(n, 1) << id;
   EXPECT_GT(acked_webhooks.size(), 10u);
   EXPECT_GT(acked_keys.size(), 10u);
+
+  // The same facts give the same document after one more restart.
+  const std::string after_crashes = ToJson(d);
+  server.Kill();
+  {
+    Server again(dir, kRounds + 1);
+    const int again_port = again.WaitForPort();
+    ASSERT_GT(again_port, 0);
+    EXPECT_EQ(ToJson(GetResults(again_port)), after_crashes);
+  }
+
+  // A server that never crashed, sent what the crashed one stored (the
+  // acknowledged requests plus any whose answer the kill cut off), in the
+  // order it stored them, computes the same results.
+  Server reference(dir, 0, "reference");
+  const int ref_port = reference.WaitForPort();
+  ASSERT_GT(ref_port, 0);
+  httplib::Client ref("127.0.0.1", ref_port);
+  auto started = ref.Post("/api/v1/drills", R"({"id":"crash"})", "application/json");
+  ASSERT_TRUE(started);
+  ASSERT_EQ(started->status, 201);
+  std::vector<std::pair<int, std::string>> injections;  // (n in "A-n", injected_at)
+  for (const auto& inj : d["injections"].GetArray()) {
+    const std::string id = inj["id"].GetString();
+    injections.emplace_back(std::stoi(id.substr(id.find('-') + 1)), inj["injected_at"].GetString());
+  }
+  std::sort(injections.begin(), injections.end());
+  for (const auto& [n, at] : injections) {
+    const std::string at_z = at.substr(0, 19) + "Z";  // "...T00:01:02.000Z" -> "...T00:01:02Z"
+    ASSERT_EQ(at_to_key.count(at_z), 1u) << "stored injection at " << at << " was never sent";
+    const std::string& key = at_to_key[at_z];
+    auto posted = ref.Post("/api/v1/drills/crash/injections",
+                           R"({"scenario":"A","key":")" + key + R"(","at":")" + at_z + R"("})",
+                           "application/json");
+    ASSERT_TRUE(posted);
+    ASSERT_EQ(posted->status, 201) << posted->body;
+  }
+  std::vector<std::pair<std::string, std::string>> alerts;  // (notified_at, fingerprint)
+  for (const auto& a : d["unexpected_alerts"].GetArray()) {
+    alerts.emplace_back(a["notified_at"].GetString(), a["fingerprint"].GetString());
+  }
+  std::sort(alerts.begin(), alerts.end());
+  for (const auto& [notified_at, fp] : alerts) {
+    auto posted = ref.Post("/api/v1/webhook", WebhookBody(fp), "application/json");
+    ASSERT_TRUE(posted);
+    ASSERT_EQ(posted->status, 200) << posted->body;
+  }
+  rapidjson::Document crashed;
+  crashed.Parse(after_crashes.c_str());
+  rapidjson::Document clean = GetResults(ref_port);
+  const std::set<std::string> crashed_parts = PartsWithoutReceiptTimes(crashed);
+  const std::set<std::string> clean_parts = PartsWithoutReceiptTimes(clean);
+  EXPECT_EQ(crashed_parts.size(), d["injections"].Size() + d["unexpected_alerts"].Size() + 1);
+  EXPECT_EQ(Missing(crashed_parts, clean_parts), "") << "only after the crashes (first 5)";
+  EXPECT_EQ(Missing(clean_parts, crashed_parts), "") << "only without a crash (first 5)";
 }
 
 }  // namespace
