@@ -3,6 +3,10 @@
 #include <httplib.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "core/time.h"
 #include "http/auth.h"
@@ -111,6 +115,16 @@ HttpServer::HttpServer(Service* service, Metrics* metrics, Logger* log, HttpOpti
                         }))
                   : std::make_unique<httplib::Server>()) {
   server_->set_tcp_nodelay(true);  // without it Nagle + delayed ACK cap keep-alive clients
+  // httplib's default sets SO_REUSEPORT, which lets a second alertgate bind
+  // the same port and silently take half of Alertmanager's deliveries into
+  // another database. SO_REUSEADDR only allows a quick restart over
+  // TIME_WAIT. The hook runs for the listening socket only; keep its fd to
+  // raise the backlog after bind.
+  server_->set_socket_options([this](socket_t fd) {
+    const int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd_ = fd;
+  });
   server_->set_payload_max_length(options_.max_body_bytes);
   server_->set_read_timeout(options_.read_timeout);
   // httplib waits up to the keep-alive timeout for the rest of a request as
@@ -139,6 +153,13 @@ Status HttpServer::Bind(const ListenAddress& address) {
                          " (in use, or not permitted)");
     }
     port_ = address.port;
+  }
+  // Debian's httplib listens with a compiled-in backlog of 5: when several
+  // Alertmanagers reconnect at once, the SYNs beyond it are dropped and each
+  // such client waits a 1 s retransmit, which lands in time to notify. A
+  // second listen() on Linux only changes the backlog.
+  if (listen_fd_ >= 0 && ::listen(listen_fd_, SOMAXCONN) != 0) {
+    return Unavailable("cannot raise the listen backlog: " + std::string(std::strerror(errno)));
   }
   return Status::Ok();
 }

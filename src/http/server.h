@@ -69,6 +69,7 @@ class HttpServer {
   HttpOptions options_;
   std::function<Status()> reload_;
   std::unique_ptr<httplib::Server> server_;
+  int listen_fd_ = -1;  // set by the socket hook when Bind creates the socket
   int port_ = 0;
 };
 
