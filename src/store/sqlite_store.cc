@@ -149,6 +149,11 @@ Labels LabelsFromJson(const std::string& text) {
   return out;
 }
 
+// A failed read: the statement's error, no transaction to roll back.
+Status ReadError(sqlite3* db, const std::string& what) {
+  return Unavailable(what + ": " + sqlite3_errmsg(db));
+}
+
 Drill ReadDrill(const Stmt& s) {
   Drill d;
   d.id = s.Text(0);
@@ -187,10 +192,31 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   // file is writable now rather than at the first webhook.
   s = store->Exec("BEGIN IMMEDIATE; COMMIT;");
   if (!s.ok()) return s.WithContext(path + ": database is not writable: ");
+  if (path != ":memory:") {
+    rc = sqlite3_open_v2(path.c_str(), &store->read_db_,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
+    if (rc == SQLITE_OK) {
+      sqlite3_busy_timeout(store->read_db_, static_cast<int>(busy_timeout.count()));
+      rc = sqlite3_exec(store->read_db_, "PRAGMA query_only=ON;", nullptr, nullptr, nullptr);
+    }
+    if (rc != SQLITE_OK) {
+      return Unavailable(
+          "cannot open a read connection to " + path + ": " +
+          (store->read_db_ != nullptr ? sqlite3_errmsg(store->read_db_) : sqlite3_errstr(rc)));
+    }
+  }
   return store;
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+SqliteStore::~SqliteStore() {
+  sqlite3_close(read_db_);
+  sqlite3_close(db_);
+}
+
+SqliteStore::ReadConn SqliteStore::Reader() {
+  if (read_db_ == nullptr) return {std::unique_lock<std::mutex>(mu_), db_};
+  return {std::unique_lock<std::mutex>(read_mu_), read_db_};
+}
 
 Status SqliteStore::Exec(const char* sql) {
   char* err = nullptr;
@@ -210,24 +236,24 @@ Status SqliteStore::Error(const std::string& what) {
 }
 
 Result<std::optional<Drill>> SqliteStore::GetDrill(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Stmt s(db_, "SELECT id, matchers, started_at, finished_at FROM drills WHERE id = ?");
-  if (!s.prepared()) return Error("reading drill");
+  ReadConn r = Reader();
+  Stmt s(r.db, "SELECT id, matchers, started_at, finished_at FROM drills WHERE id = ?");
+  if (!s.prepared()) return ReadError(r.db, "reading drill");
   s.Bind(1, id);
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<Drill>();
-  if (rc != SQLITE_ROW) return Error("reading drill");
+  if (rc != SQLITE_ROW) return ReadError(r.db, "reading drill");
   return std::optional<Drill>(ReadDrill(s));
 }
 
 Result<std::vector<Drill>> SqliteStore::ListDrills() {
-  std::lock_guard<std::mutex> lock(mu_);
-  Stmt s(db_, "SELECT id, matchers, started_at, finished_at FROM drills ORDER BY started_at, id");
-  if (!s.prepared()) return Error("listing drills");
+  ReadConn r = Reader();
+  Stmt s(r.db, "SELECT id, matchers, started_at, finished_at FROM drills ORDER BY started_at, id");
+  if (!s.prepared()) return ReadError(r.db, "listing drills");
   std::vector<Drill> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadDrill(s));
-  if (rc != SQLITE_DONE) return Error("listing drills");
+  if (rc != SQLITE_DONE) return ReadError(r.db, "listing drills");
   return out;
 }
 
@@ -257,11 +283,11 @@ Status SqliteStore::FinishDrill(const std::string& id, Timestamp at) {
 }
 
 Result<std::vector<Injection>> SqliteStore::ListInjections(const std::string& drill) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Stmt s(db_,
+  ReadConn r = Reader();
+  Stmt s(r.db,
          "SELECT drill, id, scenario, injected_at, cleared_at, idem_key, recorded_at "
          "FROM injections WHERE drill = ? ORDER BY injected_at, id");
-  if (!s.prepared()) return Error("listing injections");
+  if (!s.prepared()) return ReadError(r.db, "listing injections");
   s.Bind(1, drill);
   std::vector<Injection> out;
   int rc;
@@ -276,7 +302,7 @@ Result<std::vector<Injection>> SqliteStore::ListInjections(const std::string& dr
     i.recorded_at = s.Time(6);
     out.push_back(std::move(i));
   }
-  if (rc != SQLITE_DONE) return Error("listing injections");
+  if (rc != SQLITE_DONE) return ReadError(r.db, "listing injections");
   return out;
 }
 
@@ -399,11 +425,11 @@ void SqliteStore::CommitBatch(const std::vector<PendingWebhook*>& batch) {
 }
 
 Result<std::vector<Notification>> SqliteStore::ListNotifications(Timestamp from, Timestamp to) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Stmt s(db_,
+  ReadConn r = Reader();
+  Stmt s(r.db,
          "SELECT id, webhook_id, received_at, fingerprint, starts_at, ends_at, status, receiver, "
          "labels FROM notifications WHERE received_at BETWEEN ? AND ? ORDER BY received_at, id");
-  if (!s.prepared()) return Error("listing notifications");
+  if (!s.prepared()) return ReadError(r.db, "listing notifications");
   s.Bind(1, from);
   s.Bind(2, to);
   std::vector<Notification> out;
@@ -421,7 +447,7 @@ Result<std::vector<Notification>> SqliteStore::ListNotifications(Timestamp from,
     n.labels = LabelsFromJson(s.Text(8));
     out.push_back(std::move(n));
   }
-  if (rc != SQLITE_DONE) return Error("listing notifications");
+  if (rc != SQLITE_DONE) return ReadError(r.db, "listing notifications");
   return out;
 }
 
@@ -477,9 +503,9 @@ Result<RetentionStats> SqliteStore::DeleteOlderThan(Timestamp cutoff) {
 }
 
 Status SqliteStore::Ping() {
-  std::lock_guard<std::mutex> lock(mu_);
-  Stmt s(db_, "SELECT count(*) FROM drills");
-  if (!s.prepared() || s.Step() != SQLITE_ROW) return Error("checking database");
+  ReadConn r = Reader();
+  Stmt s(r.db, "SELECT count(*) FROM drills");
+  if (!s.prepared() || s.Step() != SQLITE_ROW) return ReadError(r.db, "checking database");
   return Status::Ok();
 }
 

@@ -44,6 +44,15 @@ class SqliteStore final : public Store {
   Status Exec(const char* sql);           // REQUIRES: mu_ held
   Status Error(const std::string& what);  // REQUIRES: mu_ held
 
+  // A connection to read on, locked for the caller: the read connection, so
+  // that a long read (an open drill's notifications) never holds up a
+  // commit; the write connection for ":memory:", which has no second one.
+  struct ReadConn {
+    std::unique_lock<std::mutex> lock;
+    sqlite3* db;
+  };
+  ReadConn Reader();
+
   // One webhook waiting for the group commit (see InsertWebhook).
   struct PendingWebhook {
     Timestamp received_at;
@@ -55,8 +64,10 @@ class SqliteStore final : public Store {
   // Writes `batch` in one transaction; sets every result. Takes mu_.
   void CommitBatch(const std::vector<PendingWebhook*>& batch);
 
-  std::mutex mu_;  // one connection, serialized
+  std::mutex mu_;  // the write connection, serialized
   sqlite3* db_;
+  std::mutex read_mu_;          // the read connection, serialized
+  sqlite3* read_db_ = nullptr;  // WAL lets it read beside the writer
 
   std::mutex batch_mu_;
   std::condition_variable batch_cv_;

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -631,6 +633,53 @@ TEST(SqliteStoreTest, ConcurrentWebhooksEachGetTheirOwnReceipt) {
             std::vector<std::string>{std::to_string(kThreads * kPerThread)});
   EXPECT_EQ(raw.Column("SELECT count(*) FROM notifications"),
             std::vector<std::string>{std::to_string(kThreads * kPerThread + 1)});
+}
+
+// Reads run on their own connection beside the writer (WAL). Each read must
+// still see whole transactions: both alerts of a webhook or neither, and
+// never fewer webhooks than the read before it; a read issued after a write
+// returned sees that write.
+TEST(SqliteStoreTest, ReadsBesideWritesSeeWholeCommittedWebhooks) {
+  testing::TempDir dir;
+  auto store = MustOpen(dir.File("a.db"));
+  ASSERT_NE(store, nullptr);
+  constexpr int kWriters = 4, kPerWriter = 50;
+  std::atomic<int> acknowledged{0};
+  std::atomic<bool> done{false};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kWriters; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kPerWriter; ++i) {
+        const std::string id = std::to_string(t) + "-" + std::to_string(i);
+        auto r = store->InsertWebhook(At(i), "{}",
+                                      {MakeAlert(id + "/a", At(0)), MakeAlert(id + "/b", At(0))});
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
+        ++acknowledged;
+      }
+    });
+  }
+  std::thread reader([&] {
+    size_t last = 0;
+    while (!done) {
+      const int acked_before = acknowledged.load();
+      auto listed = store->ListNotifications(At(-1000), At(1000 * 1000));
+      ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+      std::map<std::string, int> halves;
+      for (const auto& n : *listed) ++halves[n.fingerprint.substr(0, n.fingerprint.find('/'))];
+      for (const auto& [id, count] : halves) {
+        ASSERT_EQ(count, 2) << "webhook " << id << " seen half-committed";
+      }
+      ASSERT_GE(halves.size(), static_cast<size_t>(acked_before)) << "an acknowledged write unseen";
+      ASSERT_GE(halves.size(), last) << "a later read saw fewer webhooks";
+      last = halves.size();
+    }
+  });
+  for (auto& w : writers) w.join();
+  done = true;
+  reader.join();
+  auto all = store->ListNotifications(At(-1000), At(1000 * 1000));
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), static_cast<size_t>(2 * kWriters * kPerWriter));
 }
 
 // A lock held by another process (a backup, a sqlite3 shell) makes writes
