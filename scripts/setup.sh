@@ -15,8 +15,11 @@ PACKAGES=(
   prometheus prometheus-alertmanager sqlite3
   # report tests: a real XML parser for JUnit, a real browser for HTML
   libexpat1-dev chromium
-  # test scripts (stdlib only) and the README walk-through
-  python3 curl
+  # test scripts (PyYAML reads the rule files) and the README walk-through
+  python3 python3-yaml curl
+  # the libFuzzer targets (scripts/fuzz.sh): clang and its fuzzer/sanitizer
+  # runtimes, which clang only recommends
+  clang libclang-rt-14-dev
 )
 
 missing=()
