@@ -11,10 +11,15 @@
 
 namespace alertgate {
 
+// Arrays and objects may nest this deep in a request body. A webhook needs 3
+// (payload, alerts, alert, labels); anything deeper is refused, not stored.
+inline constexpr int kMaxJsonDepth = 64;
+
 // Parses `body` into *doc: iteratively (a hostile nesting depth cannot
-// overflow the stack), rejecting invalid UTF-8 and raw NUL bytes (RapidJSON
-// would stop at a NUL and let what follows pass unseen). Errors are
-// InvalidArgument "invalid JSON at offset N: <reason>".
+// overflow the stack) and at most kMaxJsonDepth deep, rejecting invalid
+// UTF-8 and raw NUL bytes (RapidJSON would stop at a NUL and let what
+// follows pass unseen). Errors are InvalidArgument "invalid JSON at offset N:
+// <reason>".
 Status ParseJsonStrict(std::string_view body, rapidjson::Document* doc);
 
 // InvalidArgument "<where>: duplicate key \"k\"" when an object member name

@@ -388,13 +388,21 @@ TEST(WebhookParserTest, RejectsMalformedJson) {
   }
 }
 
-TEST(WebhookParserTest, SurvivesDeepNesting) {
-  // An unknown field nested far deeper than any call stack would allow.
-  const size_t depth = 1000000;
-  std::string body = "{\"x\":" + std::string(depth, '[') + std::string(depth, ']') + "}";
-  Result<WebhookMessage> m = ParseWebhook(body);
-  ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.status().message(), "version: missing required field");
+TEST(WebhookParserTest, RefusesDeepNestingInAnUnknownField) {
+  // Otherwise valid, with an unknown field nested far deeper than any call
+  // stack would allow: refused at the 65th level, without recursion.
+  const std::string base = testing::ReadFixture("webhooks/firing-single.json");
+  for (const size_t depth : {size_t{64}, size_t{1000000}}) {
+    const std::string body = "{\"x\":" + std::string(depth, '[') + std::string(depth, ']') + "," +
+                             base.substr(base.find('{') + 1);
+    Result<WebhookMessage> m = ParseWebhook(body);
+    ASSERT_FALSE(m.ok()) << depth;
+    EXPECT_EQ(m.status().message(), "invalid JSON at offset " + std::to_string(5 + 63) +
+                                        ": arrays and objects nested deeper than 64 levels");
+  }
+  const std::string ok = "{\"x\":" + std::string(63, '[') + std::string(63, ']') + "," +
+                         base.substr(base.find('{') + 1);
+  EXPECT_TRUE(ParseWebhook(ok).ok()) << "64 levels in all are allowed";
 }
 
 TEST(WebhookParserTest, RejectsOverLimits) {
