@@ -177,10 +177,12 @@ void HttpServer::Routes() {
 
   // Bodies over the limit: httplib answers 413 before any handler runs; give
   // it our error body. Unknown paths get a JSON 404.
-  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+  s.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 413) {
       ReplyError(res, TooLarge("request body exceeds the limit (--web.max-body-bytes)"));
+      // No handler ran, so count a refused webhook here.
+      if (req.path == "/api/v1/webhook") metrics_->CountWebhookRequest(413);
     } else if (res.status == 404) {
       ReplyError(res, NotFound("no endpoint " + req.method + " " + req.path));
     } else if (res.status == 405) {

@@ -495,6 +495,13 @@ TEST_F(ServerTest, WebhookOverTheAlertLimitIs413AndStoresNothing) {
             std::string::npos);
 }
 
+TEST_F(ServerTest, WebhookOverTheBodyLimitIsCountedAs413) {
+  auto r = Post("/api/v1/webhook", std::string(opts_.http.max_body_bytes + 1, ' '));
+  EXPECT_EQ(r->status, 413) << r->body;
+  EXPECT_NE(Metrics().find(R"(alertgate_webhook_requests_total{code="413"} 1)"), std::string::npos)
+      << Metrics();
+}
+
 TEST_F(ServerTest, HealthReadyAndMetricsEndpoints) {
   auto h = Get("/-/healthy");
   EXPECT_EQ(h->status, 200);
