@@ -64,4 +64,12 @@ class LogCapture : public std::ostream {
 // Writes `contents` to `path`, replacing it.
 void WriteFile(const std::string& path, const std::string& contents);
 
+// The smallest useful alertgate config: scenario A, expecting
+// PostgresPrimaryDown, with the global defaults.
+inline constexpr const char* kOneScenarioConfig = R"(scenarios:
+  - id: A
+    name: Postgres primary failover
+    expect: ['alertname="PostgresPrimaryDown"']
+)";
+
 }  // namespace alertgate::testing

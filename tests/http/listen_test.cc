@@ -18,18 +18,13 @@
 namespace alertgate {
 namespace {
 
+using testing::kOneScenarioConfig;
 using testing::TempDir;
 using testing::WriteFile;
 
-constexpr const char* kConfig = R"(scenarios:
-  - id: A
-    name: Postgres primary failover
-    expect: ['alertname="PostgresPrimaryDown"']
-)";
-
 class ListenTest : public ::testing::Test {
  protected:
-  void SetUp() override { WriteFile(dir_.File("alertgate.yml"), kConfig); }
+  void SetUp() override { WriteFile(dir_.File("alertgate.yml"), kOneScenarioConfig); }
 
   // Creates (binds) an app that is not serving yet.
   Result<std::unique_ptr<App>> Create(const std::string& listen, const std::string& data) {
