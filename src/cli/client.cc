@@ -8,6 +8,14 @@
 
 namespace alertgate {
 
+Status ApplyHttpConfigFile(const std::string& path, ClientOptions* options) {
+  if (path.empty()) return Status::Ok();
+  auto http = LoadHttpClientConfig(path);
+  if (!http.ok()) return http.status().WithContext("--http.config.file: ");
+  options->http = *std::move(http);
+  return Status::Ok();
+}
+
 Result<ApiResponse> CallApi(const ClientOptions& options, const std::string& method,
                             const std::string& path, const std::string& body,
                             const std::function<void(std::chrono::milliseconds)>& sleep) {

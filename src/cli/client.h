@@ -34,6 +34,10 @@ Result<ApiResponse> CallApi(const ClientOptions& options, const std::string& met
                             const std::string& path, const std::string& body,
                             const std::function<void(std::chrono::milliseconds)>& sleep = nullptr);
 
+// Reads --http.config.file into options->http; does nothing when `path` is
+// empty. Errors are prefixed "--http.config.file: ".
+Status ApplyHttpConfigFile(const std::string& path, ClientOptions* options);
+
 // The "error" field of a Prometheus-style error body, or the body itself.
 std::string ApiErrorMessage(const std::string& body);
 

@@ -17,6 +17,7 @@ struct LintFlags {
   std::string alertgate_url;
   std::string format = "text";
   std::string drill;
+  std::string http_config_file;
   std::string peer_timeout = "15s";
 };
 
@@ -39,6 +40,10 @@ int Run(const LintFlags& f) {
     ClientOptions client;
     client.url = f.alertgate_url;
     client.attempts = 3;
+    if (Status s = ApplyHttpConfigFile(f.http_config_file, &client); !s.ok()) {
+      std::cerr << "alertgate lint: " << s.message() << "\n";
+      return kExitUsage;
+    }
     auto r = CallApi(client, "GET", "/api/v1/drills/" + f.drill, "");
     if (!r.ok()) {
       std::cerr << "alertgate lint: --drill: " << r.status().message() << "\n";
@@ -85,6 +90,9 @@ void AddLintCommand(CLI::App& app, int* exit_code) {
                   "Also fetch this drill's results and show each measured time_to_notify "
                   "next to its bound.")
       ->needs(url);
+  cmd->add_option("--http.config.file", f->http_config_file,
+                  "Credentials and TLS for reading --drill from --alertgate.url (basic_auth, "
+                  "authorization, tls_config), as for alertgate report.");
   cmd->add_option("--cluster.peer-timeout", f->peer_timeout,
                   "Alertmanager's --cluster.peer-timeout, for the HA peer wait.")
       ->capture_default_str();

@@ -66,13 +66,9 @@ int Run(const ReportFlags& f) {
     verdict = Name(r->verdict);
   } else {
     ClientOptions client = f.client;
-    if (!f.http_config_file.empty()) {
-      auto h = LoadHttpClientConfig(f.http_config_file);
-      if (!h.ok()) {
-        std::cerr << "alertgate report: --http.config.file: " << h.status().message() << "\n";
-        return kExitUsage;
-      }
-      client.http = *h;
+    if (Status s = ApplyHttpConfigFile(f.http_config_file, &client); !s.ok()) {
+      std::cerr << "alertgate report: " << s.message() << "\n";
+      return kExitUsage;
     }
     auto r = CallApi(client, "GET", "/api/v1/drills/" + f.drill + "/report?format=" + f.format, "");
     if (!r.ok()) {

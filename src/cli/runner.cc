@@ -66,14 +66,10 @@ std::string Field(const std::string& body, const char* name) {
 
 // Loads --http.config.file into f->client; returns the exit code on error.
 int LoadHttpConfig(RunnerFlags* f, const std::string& what) {
-  if (f->http_config_file.empty()) return kExitOk;
-  auto h = LoadHttpClientConfig(f->http_config_file);
-  if (!h.ok()) {
-    std::cerr << "alertgate " << what << ": --http.config.file: " << h.status().message() << "\n";
-    return kExitUsage;
-  }
-  f->client.http = *h;
-  return kExitOk;
+  Status s = ApplyHttpConfigFile(f->http_config_file, &f->client);
+  if (s.ok()) return kExitOk;
+  std::cerr << "alertgate " << what << ": " << s.message() << "\n";
+  return kExitUsage;
 }
 
 // Runs one call; prints a one-line error to stderr and returns the exit code

@@ -151,33 +151,77 @@ TEST_F(SecureServerTest, PlainHttpIsNotServed) {
   EXPECT_TRUE(!r || r->status != 200);
 }
 
-TEST_F(SecureServerTest, RunnerCliUsesHttpConfigFile) {
-  testing::WriteFile(dir_.File("runner.pass"), std::string(kRunnerPassword) + "\n");
-  testing::WriteFile(dir_.File("http.yml"),
-                     "basic_auth:\n  username: runner\n  password_file: "
-                     "runner.pass\ntls_config:\n  ca_file: " +
-                         testing::FixturePath("web/ca.crt") + "\n");
-  const std::string cmd = std::string(ALERTGATE_BINARY) + " drill start --drill=cli --url=" + url_ +
-                          " --http.config.file=" + dir_.File("http.yml") + " 2>&1";
+struct CliRun {
+  int exit_code;
+  std::string output;  // stdout and stderr
+};
+
+// Runs `alertgate <args>` and collects its exit code and output.
+CliRun RunCli(const std::string& args) {
+  const std::string cmd = std::string(ALERTGATE_BINARY) + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  char buf[512] = {0};
+  if (p == nullptr) return {-1, "popen failed"};
+  char buf[512];
   std::string out;
   while (fgets(buf, sizeof buf, p) != nullptr) out += buf;
   const int st = pclose(p);
-  EXPECT_EQ(WEXITSTATUS(st), 0) << out;
-  EXPECT_EQ(out.rfind("drill cli started", 0), 0u) << out;
+  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
+}
+
+// An --http.config.file for `user` (its password in a file next to it),
+// trusting the test CA.
+std::string HttpConfigFor(const testing::TempDir& dir, const std::string& user,
+                          const std::string& password) {
+  testing::WriteFile(dir.File(user + ".pass"), password + "\n");
+  testing::WriteFile(dir.File(user + ".yml"),
+                     "basic_auth:\n  username: " + user + "\n  password_file: " + user +
+                         ".pass\ntls_config:\n  ca_file: " + testing::FixturePath("web/ca.crt") +
+                         "\n");
+  return dir.File(user + ".yml");
+}
+
+TEST_F(SecureServerTest, RunnerCliUsesHttpConfigFile) {
+  const std::string runner = HttpConfigFor(dir_, "runner", kRunnerPassword);
+  CliRun run = RunCli("drill start --drill=cli --url=" + url_ + " --http.config.file=" + runner);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(run.output.rfind("drill cli started", 0), 0u) << run.output;
   // Without credentials the same call is refused (exit 1, rejected).
-  const std::string bare = std::string(ALERTGATE_BINARY) +
-                           " drill start --drill=cli2 --url=" + url_ +
-                           " --http.config.file=" + dir_.File("ca-only.yml") + " 2>&1";
   testing::WriteFile(dir_.File("ca-only.yml"),
                      "tls_config:\n  ca_file: " + testing::FixturePath("web/ca.crt") + "\n");
-  p = popen(bare.c_str(), "r");
-  out.clear();
-  while (fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  EXPECT_EQ(WEXITSTATUS(pclose(p)), 1) << out;
-  EXPECT_NE(out.find("HTTP 401"), std::string::npos) << out;
+  run = RunCli("drill start --drill=cli2 --url=" + url_ +
+               " --http.config.file=" + dir_.File("ca-only.yml"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("HTTP 401"), std::string::npos) << run.output;
+}
+
+// A viewer's credentials are enough for the report and for lint --drill;
+// without them both say 401 and exit 2.
+TEST_F(SecureServerTest, ReportAndLintReadResultsWithHttpConfigFile) {
+  const std::string runner = HttpConfigFor(dir_, "runner", kRunnerPassword);
+  ASSERT_EQ(
+      RunCli("drill start --drill=cli --url=" + url_ + " --http.config.file=" + runner).exit_code,
+      0);
+  const std::string viewer = HttpConfigFor(dir_, "grafana", kGrafanaPassword);
+  testing::WriteFile(dir_.File("ca-only.yml"),
+                     "tls_config:\n  ca_file: " + testing::FixturePath("web/ca.crt") + "\n");
+  const std::string report = "report --drill=cli --format=json --url=" + url_;
+  CliRun run = RunCli(report + " --http.config.file=" + viewer);
+  EXPECT_EQ(run.exit_code, 1) << run.output;  // a drill with no injections is pending
+  EXPECT_NE(run.output.find(R"("drill": "cli")"), std::string::npos) << run.output;
+  run = RunCli(report + " --http.config.file=" + dir_.File("ca-only.yml"));
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("401"), std::string::npos) << run.output;
+
+  const std::string examples = testing::FixturePath("../rules/examples/");
+  const std::string lint = "lint --config.file=" + examples +
+                           "alertgate.yml --prometheus.config=" + examples +
+                           "prometheus.yml --alertmanager.config=" + examples +
+                           "alertmanager.yml --alertgate.url=" + url_ + " --drill=cli";
+  run = RunCli(lint + " --http.config.file=" + viewer);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  run = RunCli(lint + " --http.config.file=" + dir_.File("ca-only.yml"));
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("401"), std::string::npos) << run.output;
 }
 
 }  // namespace
