@@ -5,6 +5,7 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace alertgate::testing {
 
@@ -59,6 +60,32 @@ class LogCapture : public std::ostream {
     mutable std::recursive_mutex mu_;
   };
   Buf buf_;
+};
+
+// The real `alertgate serve` binary as a child process, listening on a free
+// loopback port, its stderr (the log) in a file. Killed with SIGKILL when
+// the object goes out of scope, unless it already exited.
+class ServeProcess {
+ public:
+  // `args` come after "serve --web.listen-address=127.0.0.1:0".
+  ServeProcess(const std::vector<std::string>& args, const std::string& log_file);
+  ~ServeProcess() { Kill(); }
+  ServeProcess(const ServeProcess&) = delete;
+  ServeProcess& operator=(const ServeProcess&) = delete;
+
+  // Polls the log for "alertgate started ... port=N"; -1 (and a test
+  // failure with the log) when it does not appear within 20 s.
+  int WaitForPort();
+  void Signal(int sig) const;
+  void Kill();  // SIGKILL, then reaps the process
+  // Waits up to 20 s for the process to exit; its exit status as waitpid
+  // gives it, or -1 when it is still running.
+  int WaitForExit();
+  std::string Log() const;
+
+ private:
+  std::string log_;
+  int pid_ = -1;
 };
 
 // Writes `contents` to `path`, replacing it.

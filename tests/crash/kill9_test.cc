@@ -7,89 +7,30 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <random>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "test_util.h"
-
-extern char** environ;
 
 namespace alertgate {
 namespace {
 
 using testing::kOneScenarioConfig;
+using testing::ServeProcess;
 using testing::TempDir;
 using testing::WriteFile;
 
-// A running `alertgate serve` child process.
-class Server {
- public:
-  Server(const TempDir& dir, int attempt, const std::string& data = "data")
-      : log_(dir.File("serve-" + data + "-" + std::to_string(attempt) + ".log")) {
-    std::vector<std::string> args = {
-        ALERTGATE_BINARY, "serve", "--config.file=" + dir.File("alertgate.yml"),
-        "--storage.path=" + dir.File(data), "--web.listen-address=127.0.0.1:0"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 2, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    EXPECT_EQ(posix_spawn(&pid_, ALERTGATE_BINARY, &fa, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  ~Server() { Kill(); }
-
-  // Waits for the "alertgate started ... port=N" log line.
-  int WaitForPort() {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < end) {
-      std::ifstream in(log_);
-      std::string line;
-      while (std::getline(in, line)) {
-        auto pos = line.find("msg=\"alertgate started\"");
-        auto port = line.find(" port=");
-        if (pos != std::string::npos && port != std::string::npos) {
-          return std::stoi(line.substr(port + 6));
-        }
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    ADD_FAILURE() << "alertgate did not start; log:\n" << Log();
-    return -1;
-  }
-
-  void Kill() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
-  std::string Log() const {
-    std::ifstream in(log_);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-
- private:
-  std::string log_;
-  pid_t pid_ = -1;
-};
+// `alertgate serve` on the test's config and the storage directory `data`.
+std::vector<std::string> ServeArgs(const TempDir& dir, const std::string& data) {
+  return {"--config.file=" + dir.File("alertgate.yml"), "--storage.path=" + dir.File(data)};
+}
 
 std::string WebhookBody(const std::string& fingerprint) {
   return R"({"version":"4","groupKey":"{}:{alertname=\"CrashTestAlert\"}","truncatedAlerts":0,)"
@@ -187,7 +128,8 @@ TEST(Kill9Test, AcknowledgedRequestsSurviveKillAtRandomMoments) {
   std::uniform_int_distribution<int> acks_before_kill(5, 200);
 
   for (int round = 0; round < kRounds; ++round) {
-    Server server(dir, round);
+    ServeProcess server(ServeArgs(dir, "data"),
+                        dir.File("serve-" + std::to_string(round) + ".log"));
     const int port = server.WaitForPort();
     ASSERT_GT(port, 0);
     httplib::Client setup("127.0.0.1", port);
@@ -251,7 +193,7 @@ TEST(Kill9Test, AcknowledgedRequestsSurviveKillAtRandomMoments) {
     ASSERT_GE(acks.load(), kill_after) << server.Log();
   }
 
-  Server server(dir, kRounds);
+  ServeProcess server(ServeArgs(dir, "data"), dir.File("serve-final.log"));
   const int port = server.WaitForPort();
   ASSERT_GT(port, 0);
   rapidjson::Document d = GetResults(port);
@@ -277,7 +219,7 @@ TEST(Kill9Test, AcknowledgedRequestsSurviveKillAtRandomMoments) {
   const std::string after_crashes = ToJson(d);
   server.Kill();
   {
-    Server again(dir, kRounds + 1);
+    ServeProcess again(ServeArgs(dir, "data"), dir.File("serve-again.log"));
     const int again_port = again.WaitForPort();
     ASSERT_GT(again_port, 0);
     EXPECT_EQ(ToJson(GetResults(again_port)), after_crashes);
@@ -286,7 +228,7 @@ TEST(Kill9Test, AcknowledgedRequestsSurviveKillAtRandomMoments) {
   // A server that never crashed, sent what the crashed one stored (the
   // acknowledged requests plus any whose answer the kill cut off), in the
   // order it stored them, computes the same results.
-  Server reference(dir, 0, "reference");
+  ServeProcess reference(ServeArgs(dir, "reference"), dir.File("serve-reference.log"));
   const int ref_port = reference.WaitForPort();
   ASSERT_GT(ref_port, 0);
   httplib::Client ref("127.0.0.1", ref_port);
