@@ -34,7 +34,7 @@ Result<DrillResult> EvaluateOffline(const ReportFlags& f) {
   }
   auto config = LoadConfigFile(f.config_file);
   if (!config.ok()) return config.status();
-  auto store = SqliteStore::Open(db);
+  auto store = SqliteStore::OpenReadOnly(db);
   if (!store.ok()) return store.status();
   auto drill = (*store)->GetDrill(f.drill);
   if (!drill.ok()) return drill.status();

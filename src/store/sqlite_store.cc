@@ -5,6 +5,8 @@
 #include <rapidjson/writer.h>
 #include <sqlite3.h>
 
+#include <cstdio>
+
 namespace alertgate {
 namespace {
 
@@ -206,6 +208,37 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     }
   }
   return store;
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenReadOnly(const std::string& path) {
+  // A WAL database needs its -shm file to be read. In a directory nobody may
+  // write, and with no -shm left by a running server, open it as immutable:
+  // nothing can change a file there.
+  std::string error;
+  for (const char* mode : {"ro", "ro&immutable=1"}) {
+    std::string uri = "file:";
+    for (const char c : path) {
+      if (c == '?' || c == '#' || c == '%') {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+        uri += hex;
+      } else {
+        uri += c;
+      }
+    }
+    uri += std::string("?mode=") + mode;
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(
+        uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX, nullptr);
+    if (rc == SQLITE_OK) {
+      // Opening is lazy: read the schema now so a missing -shm shows here.
+      rc = sqlite3_exec(db, "SELECT count(*) FROM drills", nullptr, nullptr, nullptr);
+    }
+    if (rc == SQLITE_OK) return std::unique_ptr<SqliteStore>(new SqliteStore(db));
+    error = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+  }
+  return Unavailable("cannot read database " + path + ": " + error);
 }
 
 SqliteStore::~SqliteStore() {

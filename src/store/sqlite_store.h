@@ -24,6 +24,10 @@ class SqliteStore final : public Store {
   // before it fails (and the request gets 503, so Alertmanager retries).
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
                                                    Duration busy_timeout = std::chrono::seconds(5));
+  // Opens an existing database for reading only (offline reports): nothing
+  // is created or written, so it works on a read-only copy or mount. Writes
+  // through it fail with kUnavailable.
+  static Result<std::unique_ptr<SqliteStore>> OpenReadOnly(const std::string& path);
   ~SqliteStore() override;
 
   Result<std::optional<Drill>> GetDrill(const std::string& id) override;

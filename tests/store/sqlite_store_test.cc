@@ -6,10 +6,12 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -726,6 +728,66 @@ TEST(SqliteStoreTest, ReadOnlyDatabaseFilesMakeWritesUnavailableUntilWritable) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_THAT(Fingerprints(*store->ListNotifications(At(-1000), At(1000))),
               ElementsAre("before", "after"));
+}
+
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(SqliteStoreTest, OpenReadOnlyReadsAndNeverWrites) {
+  testing::TempDir dir;
+  const std::string db = dir.File("a.db");
+  {
+    auto store = MustOpen(db);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->InsertDrill(MakeDrill("d1", At(0))).ok());
+  }
+  const std::string before = FileBytes(db);
+  auto ro = SqliteStore::OpenReadOnly(db);
+  ASSERT_TRUE(ro.ok()) << ro.status().ToString();
+  auto drill = (*ro)->GetDrill("d1");
+  ASSERT_TRUE(drill.ok() && drill->has_value());
+  Status write = (*ro)->InsertDrill(MakeDrill("d2", At(1)));
+  EXPECT_EQ(write.code(), StatusCode::kUnavailable) << write.ToString();
+  EXPECT_THAT(write.message(), HasSubstr("readonly"));
+  ro->reset();
+  EXPECT_EQ(FileBytes(db), before);
+
+  auto missing = SqliteStore::OpenReadOnly(dir.File("none.db"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.status().message(), HasSubstr("cannot read database " + dir.File("none.db")));
+  EXPECT_FALSE(std::filesystem::exists(dir.File("none.db"))) << "a read-only open created a file";
+}
+
+// An offline report on a copy in a directory nobody may write (a backup, a
+// read-only mount): SQLite cannot create the WAL's -shm file there.
+TEST(SqliteStoreTest, OpenReadOnlyReadsFromAnUnwritableDirectory) {
+  testing::TempDir dir;
+  std::filesystem::create_directory(dir.File("ro"));
+  const std::string db = dir.File("ro/a.db");
+  {
+    auto store = MustOpen(db);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->InsertDrill(MakeDrill("d1", At(0))).ok());
+  }
+  ASSERT_FALSE(std::filesystem::exists(db + "-shm")) << "closing the writer removes the -shm";
+  if (std::system(("chattr +i " + dir.File("ro") + " 2>/dev/null").c_str()) != 0) {
+    GTEST_SKIP() << "chattr +i is not available here (needs root on a filesystem that has it)";
+  }
+  auto ro = SqliteStore::OpenReadOnly(db);
+  std::optional<Drill> drill;
+  if (ro.ok()) {
+    auto got = (*ro)->GetDrill("d1");
+    if (got.ok()) drill = *got;
+    ro->reset();
+  }
+  EXPECT_EQ(std::system(("chattr -i " + dir.File("ro")).c_str()), 0);
+  ASSERT_TRUE(ro.ok()) << ro.status().ToString();
+  ASSERT_TRUE(drill.has_value());
+  EXPECT_EQ(drill->id, "d1");
 }
 
 TEST(FailingStoreTest, ForwardsWhenNotFailing) {
