@@ -4,14 +4,21 @@
 # every file in fuzz/regressions/<target>/ first. Exits non-zero on a crash;
 # the crashing input is left in build-fuzz/crashes/ -- add it to
 # fuzz/regressions/<target>/ together with the fix.
+#
+# FUZZ_SEED (default 1) fixes libFuzzer's random seed, so a CI failure can be
+# reproduced with the same command; FUZZ_SEED=0 draws a new seed each run,
+# for longer exploratory sessions (FUZZ_SECONDS=600 FUZZ_SEED=0 scripts/fuzz.sh).
+# FUZZ_TARGETS (default all) picks targets, e.g. FUZZ_TARGETS="time webhook".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${FUZZ_SECONDS:-20}"
+SEED="${FUZZ_SEED:-1}"
+TARGETS="${FUZZ_TARGETS:-webhook matchers duration time config requests}"
 CC=clang CXX=clang++ BUILD_DIR=build-fuzz BUILD_TYPE=RelWithDebInfo \
   scripts/build.sh -DALERTGATE_FUZZ=ON -DALERTGATE_BUILD_TESTS=OFF
 mkdir -p build-fuzz/crashes
 status=0
-for target in webhook matchers duration time config requests; do
+for target in $TARGETS; do
   work="build-fuzz/corpus/$target"
   mkdir -p "$work"
   dirs=("$work" "fuzz/corpus/$target")
@@ -19,8 +26,8 @@ for target in webhook matchers duration time config requests; do
     echo "== $target: replaying fuzz/regressions/$target"
     "build-fuzz/${target}_fuzz" -runs=0 "fuzz/regressions/$target"/* || status=1
   fi
-  echo "== $target: fuzzing for ${SECONDS_EACH}s"
-  if ! "build-fuzz/${target}_fuzz" -max_total_time="$SECONDS_EACH" -max_len=65536 \
+  echo "== $target: fuzzing for ${SECONDS_EACH}s (seed $SEED)"
+  if ! "build-fuzz/${target}_fuzz" -max_total_time="$SECONDS_EACH" -seed="$SEED" -max_len=65536 \
       -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="build-fuzz/crashes/${target}-" "${dirs[@]}" 2>"build-fuzz/$target.log"; then
     echo "FUZZ FAILURE in $target:"; tail -40 "build-fuzz/$target.log"; status=1
