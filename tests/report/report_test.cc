@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "core/time.h"
+#include "store/sqlite_store.h"
 #include "test_util.h"
 
 namespace alertgate {
@@ -50,10 +51,18 @@ Injection Inj(const std::string& id, const std::string& scenario, Timestamp at,
   return i;
 }
 
-// A drill with one of everything: pass (with resolve and clear), late,
-// incomplete, silent with a pre-existing alert, pending, and an unexpected
-// alert.
-DrillResult FixedDrill() {
+// The stored facts of a drill with one of everything: pass (with resolve
+// and clear), late, incomplete, silent with a pre-existing alert, pending,
+// and an unexpected alert; evaluated at `now`.
+struct Facts {
+  Config config;
+  Drill drill;
+  std::vector<Injection> injections;
+  std::vector<Notification> notifications;
+  Timestamp now;
+};
+
+Facts FixedFacts() {
   auto cfg = ParseConfig(R"(
 global: {gate: 60s, window: 5m, skew_tolerance: 2s}
 scenarios:
@@ -103,7 +112,36 @@ scenarios:
   for (auto& n : ns) {
     if (n.status == "resolved") n.fingerprint = ns[0].fingerprint;
   }
-  return Evaluate(drill, injections, ns, *cfg, kT0 + minutes(28));
+  return {*cfg, drill, injections, ns, kT0 + minutes(28)};
+}
+
+DrillResult FixedDrill() {
+  const Facts f = FixedFacts();
+  return Evaluate(f.drill, f.injections, f.notifications, f.config, f.now);
+}
+
+// The same facts written to a real SQLite file through the Store, then read
+// back and evaluated as the server does.
+DrillResult StoredFixedDrill() {
+  const Facts f = FixedFacts();
+  testing::TempDir dir;
+  auto store = SqliteStore::Open(dir.File("alertgate.db"));
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) return {};
+  EXPECT_TRUE((*store)->InsertDrill(f.drill).ok());
+  for (const auto& inj : f.injections) EXPECT_TRUE((*store)->InsertInjection(inj).ok());
+  for (const auto& n : f.notifications) {
+    EXPECT_TRUE((*store)->InsertWebhook(n.received_at, "{}", {n}).ok());
+  }
+  auto drill = (*store)->GetDrill(f.drill.id);
+  auto injections = (*store)->ListInjections(f.drill.id);
+  EXPECT_TRUE(drill.ok() && drill->has_value() && injections.ok());
+  if (!drill.ok() || !drill->has_value() || !injections.ok()) return {};
+  const TimeRange range = NotificationRange(**drill, *injections, f.config, f.now);
+  auto notifications = (*store)->ListNotifications(range.from, range.to);
+  EXPECT_TRUE(notifications.ok());
+  if (!notifications.ok()) return {};
+  return Evaluate(**drill, *injections, *notifications, f.config, f.now);
 }
 
 std::string Golden(const std::string& name) {
@@ -142,6 +180,15 @@ TEST(ReportTest, JsonMatchesGolden) {
 }
 TEST(ReportTest, JunitMatchesGolden) { ExpectGolden("drill.xml", RenderJunit(FixedDrill())); }
 TEST(ReportTest, HtmlMatchesGolden) { ExpectGolden("drill.html", RenderHtml(FixedDrill())); }
+
+// Stored and read back, the drill renders byte for byte the same documents.
+TEST(ReportTest, StoredDrillMatchesEveryGolden) {
+  const DrillResult stored = StoredFixedDrill();
+  ExpectGolden("drill.md", RenderMarkdown(stored));
+  ExpectGolden("drill.json", RenderReport(stored, ReportFormat::kJson));
+  ExpectGolden("drill.xml", RenderJunit(stored));
+  ExpectGolden("drill.html", RenderHtml(stored));
+}
 
 TEST(ReportTest, MarkdownGapStatesTheMeasuredNumbers) {
   const std::string md = RenderMarkdown(FixedDrill());
