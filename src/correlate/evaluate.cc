@@ -40,9 +40,24 @@ ExpectationResult EvaluateExpectation(const MatcherSet& expect, const Injection&
   ExpectationResult r;
   r.matchers = expect.ToString();
   r.name = expect.AlertName().empty() ? r.matchers : expect.AlertName();
+  const auto received_before = [](const Notification* n, Timestamp t) {
+    return n->received_at < t;
+  };
+  auto it =
+      std::lower_bound(index.firing.begin(), index.firing.end(), inj.injected_at, received_before);
+  // Notified in the window before the fault and not resolved by then: the
+  // alert was already firing, and its resends (deduplicated) cannot show
+  // detection either.
+  auto before =
+      std::lower_bound(index.firing.begin(), it, inj.injected_at - sc.window, received_before);
+  for (; before != it; ++before) {
+    const Notification& n = **before;
+    if (!expect.Matches(n.labels)) continue;
+    auto res = index.resolved.find({n.fingerprint, n.starts_at});
+    if (res != index.resolved.end() && res->second.front() <= inj.injected_at) continue;
+    if (pre_existing_seen->insert(n.fingerprint).second) pre_existing->push_back(MakeRef(n));
+  }
   const Notification* hit = nullptr;
-  auto it = std::lower_bound(index.firing.begin(), index.firing.end(), inj.injected_at,
-                             [](const Notification* n, Timestamp t) { return n->received_at < t; });
   for (; it != index.firing.end() && (*it)->received_at <= window_end; ++it) {
     const Notification& n = **it;
     if (!expect.Matches(n.labels)) continue;
@@ -247,9 +262,10 @@ TimeRange NotificationRange(const Drill& drill, const std::vector<Injection>& in
                             const Config& config, Timestamp now) {
   TimeRange range{drill.started_at, drill.finished_at.value_or(now)};
   for (const auto& inj : injections) {
-    range.from = std::min(range.from, inj.injected_at);
     const Scenario* sc = config.FindScenario(inj.scenario);
     const Duration window = sc != nullptr ? sc->window : config.window;
+    // One window back: alerts already firing at the injection (pre-existing).
+    range.from = std::min(range.from, inj.injected_at - window);
     range.to = std::max(range.to, inj.injected_at + window);
   }
   range.to = std::min(range.to, now);

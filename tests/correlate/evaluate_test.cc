@@ -177,6 +177,49 @@ TEST(EvaluateTest, AlertFiringBeforeInjectionIsPreExistingNotDetection) {
   EXPECT_TRUE(r.unexpected.empty());
 }
 
+// The usual pre-existing case: the alert was notified before the fault and
+// is still firing, so Alertmanager only resends it (deduplicated).
+TEST(EvaluateTest, AlertNotifiedBeforeInjectionAndStillFiringIsPreExisting) {
+  const Config cfg = TestConfig();
+  std::vector<Notification> ns = {
+      Alert("HAProxyBackendDown", kT0 - seconds(90), kT0 - seconds(80))};
+  auto r = Evaluate(MakeDrill(), {Inject("B", kT0)}, ns, cfg, kT0 + minutes(5));
+  const auto& ir = r.injections[0];
+  EXPECT_EQ(ir.verdict, InjectionVerdict::kSilent);
+  ASSERT_EQ(ir.pre_existing.size(), 1u);
+  EXPECT_EQ(ir.pre_existing[0].notified_at, kT0 - seconds(80));
+  // The range a caller loads reaches back one window to find it.
+  EXPECT_LE(NotificationRange(MakeDrill(), {Inject("B", kT0)}, cfg, kT0 + minutes(5)).from,
+            kT0 - seconds(80));
+}
+
+TEST(EvaluateTest, AlertResolvedBeforeInjectionIsNotPreExisting) {
+  const Config cfg = TestConfig();
+  Notification firing = Alert("HAProxyBackendDown", kT0 - seconds(90), kT0 - seconds(80));
+  Notification resolved = firing;
+  resolved.id = firing.id + 1000;
+  resolved.status = "resolved";
+  resolved.received_at = kT0 - seconds(5);
+  auto r = Evaluate(MakeDrill(), {Inject("B", kT0)}, {firing, resolved}, cfg, kT0 + minutes(5));
+  EXPECT_EQ(r.injections[0].verdict, InjectionVerdict::kSilent);
+  EXPECT_TRUE(r.injections[0].pre_existing.empty());
+}
+
+// Re-running a scenario before its alert resolved: the second run cannot be
+// detected, and says why.
+TEST(EvaluateTest, SecondRunWhileTheFirstAlertStillFiresShowsItAsPreExisting) {
+  const Config cfg = TestConfig();
+  std::vector<Notification> ns = {Alert("HAProxyBackendDown", kT0 + seconds(5), kT0 + seconds(9))};
+  auto r = Evaluate(MakeDrill(), {Inject("B", kT0, "B-1"), Inject("B", kT0 + minutes(2), "B-2")},
+                    ns, cfg, kT0 + minutes(8));
+  ASSERT_EQ(r.injections.size(), 2u);
+  EXPECT_EQ(r.injections[0].verdict, InjectionVerdict::kPass);
+  EXPECT_TRUE(r.injections[0].pre_existing.empty());
+  EXPECT_EQ(r.injections[1].verdict, InjectionVerdict::kSilent);
+  ASSERT_EQ(r.injections[1].pre_existing.size(), 1u);
+  EXPECT_EQ(r.injections[1].pre_existing[0].alertname, "HAProxyBackendDown");
+}
+
 TEST(EvaluateTest, StartsAtWithinSkewToleranceBeforeInjectionCounts) {
   const Config cfg = TestConfig();
   std::vector<Notification> ns = {Alert("HAProxyBackendDown", kT0 - seconds(2), kT0 + seconds(3))};
@@ -325,7 +368,7 @@ TEST(NotificationRangeTest, CoversDrillAndEveryWindowButNotTheFuture) {
   Drill d = MakeDrill();
   const Timestamp inj = kT0 - seconds(30);  // reported with an explicit earlier "at"
   auto r = NotificationRange(d, {Inject("B", inj)}, cfg, kT0 + minutes(1));
-  EXPECT_EQ(r.from, inj);
+  EXPECT_EQ(r.from, inj - minutes(5));  // one window back, for pre-existing alerts
   EXPECT_EQ(r.to, kT0 + minutes(1));
   d.finished_at = kT0 + minutes(1);
   auto later = NotificationRange(d, {Inject("B", inj)}, cfg, kT0 + minutes(60));
