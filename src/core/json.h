@@ -11,8 +11,9 @@
 
 namespace alertgate {
 
-// Arrays and objects may nest this deep in a request body. A webhook needs 3
-// (payload, alerts, alert, labels); anything deeper is refused, not stored.
+// Arrays and objects may nest this deep in a request body. A webhook nests 4
+// deep (payload, alerts, alert, labels); anything past 64 is refused and
+// nothing of it is stored.
 inline constexpr int kMaxJsonDepth = 64;
 
 // Parses `body` into *doc: iteratively (a hostile nesting depth cannot
