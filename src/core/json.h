@@ -4,10 +4,12 @@
 
 #include <rapidjson/document.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/status.h"
+#include "core/time.h"
 
 namespace alertgate {
 
@@ -27,5 +29,16 @@ Status ParseJsonStrict(std::string_view body, rapidjson::Document* doc);
 // repeats: a body that says two things is refused rather than guessed at
 // (Go keeps the last, RapidJSON finds the first). REQUIRES: obj.IsObject().
 Status CheckUniqueKeys(const rapidjson::Value& obj, const std::string& where);
+
+// Writes `t` as an RFC 3339 string, or null when there is none, as every
+// document alertgate serves writes an absent time.
+template <typename Writer>
+void WriteTimeOrNull(Writer& w, const std::optional<Timestamp>& t) {
+  if (t) {
+    w.String(FormatRfc3339(*t));
+  } else {
+    w.Null();
+  }
+}
 
 }  // namespace alertgate

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/json.h"
 #include "core/time.h"
 #include "http/auth.h"
 #include "http/errors.h"
@@ -42,11 +43,7 @@ std::string DrillJson(const Drill& d) {
   w.Key("started_at");
   w.String(FormatRfc3339(d.started_at));
   w.Key("finished_at");
-  if (d.finished_at) {
-    w.String(FormatRfc3339(*d.finished_at));
-  } else {
-    w.Null();
-  }
+  WriteTimeOrNull(w, d.finished_at);
   w.EndObject();
   return std::string(buf.GetString()) + "\n";
 }
@@ -64,11 +61,7 @@ std::string InjectionJson(const Injection& i) {
   w.Key("injected_at");
   w.String(FormatRfc3339(i.injected_at));
   w.Key("cleared_at");
-  if (i.cleared_at) {
-    w.String(FormatRfc3339(*i.cleared_at));
-  } else {
-    w.Null();
-  }
+  WriteTimeOrNull(w, i.cleared_at);
   w.Key("key");
   if (i.key.empty()) {
     w.Null();

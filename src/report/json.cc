@@ -7,19 +7,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/json.h"
 #include "core/time.h"
 
 namespace alertgate {
 namespace {
-
-template <typename W>
-void Time(W& w, const std::optional<Timestamp>& t) {
-  if (t) {
-    w.String(FormatRfc3339(*t));
-  } else {
-    w.Null();
-  }
-}
 
 template <typename W>
 void Seconds(W& w, const std::optional<Duration>& d) {
@@ -82,11 +74,11 @@ void Expectation(W& w, const ExpectationResult& e) {
     w.Null();
   }
   w.Key("starts_at");
-  Time(w, e.alert ? std::optional<Timestamp>(e.alert->starts_at) : std::nullopt);
+  WriteTimeOrNull(w, e.alert ? std::optional<Timestamp>(e.alert->starts_at) : std::nullopt);
   w.Key("notified_at");
-  Time(w, e.alert ? std::optional<Timestamp>(e.alert->notified_at) : std::nullopt);
+  WriteTimeOrNull(w, e.alert ? std::optional<Timestamp>(e.alert->notified_at) : std::nullopt);
   w.Key("resolved_at");
-  Time(w, e.resolved_at);
+  WriteTimeOrNull(w, e.resolved_at);
   w.Key("time_to_fire_seconds");
   Seconds(w, e.time_to_fire);
   w.Key("time_to_notify_seconds");
@@ -110,7 +102,7 @@ void Injection(W& w, const InjectionResult& ir) {
   w.Key("injected_at");
   w.String(FormatRfc3339(ir.injection.injected_at));
   w.Key("cleared_at");
-  Time(w, ir.injection.cleared_at);
+  WriteTimeOrNull(w, ir.injection.cleared_at);
   w.Key("gate_seconds");
   Seconds(w, ir.gate);
   w.Key("window_seconds");
@@ -148,7 +140,7 @@ void Document(W& w, const DrillResult& r) {
   w.Key("started_at");
   w.String(FormatRfc3339(r.drill.started_at));
   w.Key("finished_at");
-  Time(w, r.drill.finished_at);
+  WriteTimeOrNull(w, r.drill.finished_at);
   w.Key("verdict");
   w.String(Name(r.verdict));
   w.Key("injections");
@@ -191,7 +183,7 @@ std::string RenderDrillListJson(const std::vector<DrillResult>& results) {
     w.Key("started_at");
     w.String(FormatRfc3339(r.drill.started_at));
     w.Key("finished_at");
-    Time(w, r.drill.finished_at);
+    WriteTimeOrNull(w, r.drill.finished_at);
     w.Key("verdict");
     w.String(Name(r.verdict));
     w.Key("injections");
