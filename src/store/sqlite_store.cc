@@ -400,8 +400,11 @@ Result<WebhookReceipt> SqliteStore::InsertWebhook(Timestamp received_at, std::st
       queue_.pop_front();
     }
     lock.unlock();
-    CommitBatch(batch);
+    std::vector<Result<WebhookReceipt>> results = CommitBatch(batch);
     lock.lock();
+    // Results are handed over under batch_mu_, which every waiter holds
+    // when it looks at its own.
+    for (size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
     batch_cv_.notify_all();
   }
   leader_active_ = false;
@@ -409,7 +412,8 @@ Result<WebhookReceipt> SqliteStore::InsertWebhook(Timestamp received_at, std::st
   return std::move(*me.result);
 }
 
-void SqliteStore::CommitBatch(const std::vector<PendingWebhook*>& batch) {
+std::vector<Result<WebhookReceipt>> SqliteStore::CommitBatch(
+    const std::vector<PendingWebhook*>& batch) {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<WebhookReceipt> receipts(batch.size());
   Status status = [&]() -> Status {
@@ -451,10 +455,13 @@ void SqliteStore::CommitBatch(const std::vector<PendingWebhook*>& batch) {
     }
     return Exec("COMMIT");
   }();
-  for (size_t i = 0; i < batch.size(); ++i) {
-    batch[i]->result = status.ok() ? Result<WebhookReceipt>(std::move(receipts[i]))
-                                   : Result<WebhookReceipt>(status);
+  std::vector<Result<WebhookReceipt>> results;
+  results.reserve(batch.size());
+  for (auto& receipt : receipts) {
+    results.push_back(status.ok() ? Result<WebhookReceipt>(std::move(receipt))
+                                  : Result<WebhookReceipt>(status));
   }
+  return results;
 }
 
 Result<std::vector<Notification>> SqliteStore::ListNotifications(Timestamp from, Timestamp to) {

@@ -65,8 +65,10 @@ class SqliteStore final : public Store {
     std::optional<Result<WebhookReceipt>> result;  // set once its batch committed or failed
   };
   static constexpr size_t kMaxBatch = 512;
-  // Writes `batch` in one transaction; sets every result. Takes mu_.
-  void CommitBatch(const std::vector<PendingWebhook*>& batch);
+  // Writes `batch` in one transaction and returns each webhook's result, in
+  // order. Takes mu_; reads the batch's inputs only (results are set by the
+  // caller under batch_mu_).
+  std::vector<Result<WebhookReceipt>> CommitBatch(const std::vector<PendingWebhook*>& batch);
 
   std::mutex mu_;  // the write connection, serialized
   sqlite3* db_;
