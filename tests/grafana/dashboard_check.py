@@ -495,6 +495,8 @@ QUICK_EXPECTATIONS = [
     (("panel", 8, "A"), "B-1 PASS (1), C-1 SILENT (5)",
      lambda r: sorted((m.get("injection"), v) for m, v in r) == [("B-1", 1.0), ("C-1", 5.0)]),
     (("panel", 21, "A"), "at least one duplicate", lambda r: r and r[0][1] >= 1),
+    (("panel", 6, "A"), "B-1's alert within its 60 s gate (negative margin)",
+     lambda r: len(r) == 1 and -60.0 < r[0][1] < 0.0),
 ]
 
 
