@@ -392,7 +392,11 @@ void Service::Tick() {
 Result<RetentionStats> Service::ApplyRetention(Duration retention) {
   const Timestamp cutoff = clock_->Now() - retention;
   std::lock_guard<std::mutex> lock(mutate_mu_);
-  auto stats = store_->DeleteOlderThan(cutoff);
+  // Evaluate reads one window back from each injection (pre-existing alerts).
+  const auto cfg = config();
+  Duration lookback = cfg->window;
+  for (const auto& sc : cfg->scenarios) lookback = std::max(lookback, sc.window);
+  auto stats = store_->DeleteOlderThan(cutoff, lookback);
   if (!stats.ok()) {
     StorageFailed("retention", stats.status(), "");
     return stats.status();

@@ -491,7 +491,7 @@ Result<std::vector<Notification>> SqliteStore::ListNotifications(Timestamp from,
   return out;
 }
 
-Result<RetentionStats> SqliteStore::DeleteOlderThan(Timestamp cutoff) {
+Result<RetentionStats> SqliteStore::DeleteOlderThan(Timestamp cutoff, Duration lookback) {
   std::lock_guard<std::mutex> lock(mu_);
   RetentionStats stats;
   AG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
@@ -514,15 +514,15 @@ Result<RetentionStats> SqliteStore::DeleteOlderThan(Timestamp cutoff) {
     if (d.Step() != SQLITE_DONE) return Error("retention");
   }
   stats.drills = stats.drill_ids.size();
-  // Keep every fact a remaining drill may need: from its start, or from an
-  // injection stamped earlier than its start.
+  // Keep every fact a remaining drill may need: from `lookback` before its
+  // start, or before an injection stamped earlier than its start.
   int64_t keep_from = ToUnixMillis(cutoff);
   {
     Stmt m(db_,
            "SELECT min(t) FROM (SELECT min(started_at) AS t FROM drills UNION ALL "
            "SELECT min(injected_at) FROM injections)");
     if (!m.prepared() || m.Step() != SQLITE_ROW) return Error("retention");
-    if (m.OptTime(0).has_value()) keep_from = std::min(keep_from, m.Int(0));
+    if (m.OptTime(0).has_value()) keep_from = std::min(keep_from, m.Int(0) - lookback.count());
   }
   {
     Stmt n(db_, "DELETE FROM notifications WHERE received_at < ?");

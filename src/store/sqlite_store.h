@@ -40,7 +40,7 @@ class SqliteStore final : public Store {
   Result<WebhookReceipt> InsertWebhook(Timestamp received_at, std::string_view body,
                                        const std::vector<Notification>& alerts) override;
   Result<std::vector<Notification>> ListNotifications(Timestamp from, Timestamp to) override;
-  Result<RetentionStats> DeleteOlderThan(Timestamp cutoff) override;
+  Result<RetentionStats> DeleteOlderThan(Timestamp cutoff, Duration lookback) override;
   Status Ping() override;
 
  private:

@@ -61,10 +61,11 @@ class Store {
   virtual Result<std::vector<Notification>> ListNotifications(Timestamp from, Timestamp to) = 0;
 
   // Drops drills finished before `cutoff` with their injections, then the
-  // webhooks and notifications received before both `cutoff` and the start
-  // of every remaining drill (so no kept drill loses its facts). One
-  // transaction.
-  virtual Result<RetentionStats> DeleteOlderThan(Timestamp cutoff) = 0;
+  // webhooks and notifications received before both `cutoff` and `lookback`
+  // before the start (or earliest injection) of every remaining drill, so no
+  // kept drill loses the facts its evaluation reads (Evaluate looks one
+  // window back from each injection). One transaction.
+  virtual Result<RetentionStats> DeleteOlderThan(Timestamp cutoff, Duration lookback) = 0;
 
   // Cheap check that the database answers, for /-/ready.
   virtual Status Ping() = 0;

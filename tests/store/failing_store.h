@@ -65,9 +65,9 @@ class FailingStore final : public Store {
     if (fail_reads_.load()) return ReadFailure();
     return inner_->ListNotifications(from, to);
   }
-  Result<RetentionStats> DeleteOlderThan(Timestamp cutoff) override {
+  Result<RetentionStats> DeleteOlderThan(Timestamp cutoff, Duration lookback) override {
     if (fail_writes_.load()) return WriteFailure();
-    return inner_->DeleteOlderThan(cutoff);
+    return inner_->DeleteOlderThan(cutoff, lookback);
   }
   Status Ping() override {
     if (fail_reads_.load()) return ReadFailure();

@@ -568,7 +568,7 @@ TEST(SqliteStoreTest, RetentionDropsOldFinishedDrillsAndFactsNoKeptDrillNeeds) {
   ASSERT_TRUE(store->InsertWebhook(day - days(40), "{}", {MakeAlert("f40", day - days(40))}).ok());
   ASSERT_TRUE(store->InsertWebhook(day - days(5), "{}", {MakeAlert("f5", day - days(5))}).ok());
 
-  auto stats = store->DeleteOlderThan(day - days(30));
+  auto stats = store->DeleteOlderThan(day - days(30), std::chrono::minutes(5));
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
   EXPECT_EQ(stats->drill_ids, std::vector<std::string>{"old"});
   EXPECT_EQ(stats->drills, 1u);
@@ -583,10 +583,28 @@ TEST(SqliteStoreTest, RetentionDropsOldFinishedDrillsAndFactsNoKeptDrillNeeds) {
 
   // Once the open drill is finished and old, only the recent drill's facts stay.
   ASSERT_TRUE(store->FinishDrill("open", day - days(35)).ok());
-  stats = store->DeleteOlderThan(day - days(30));
+  stats = store->DeleteOlderThan(day - days(30), std::chrono::minutes(5));
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->drill_ids, std::vector<std::string>{"open"});
   EXPECT_THAT(Fingerprints(*store->ListNotifications(day - days(100), day)), ElementsAre("f5"));
+}
+
+// A kept drill's evaluation looks one window back from each injection for
+// alerts already firing; retention keeps that look-back too.
+TEST(SqliteStoreTest, RetentionKeepsTheLookBackBeforeAKeptDrill) {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  const Timestamp start = At(0) - hours(24 * 40);  // an open drill, started 40 days ago
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("open", start)).ok());
+  ASSERT_TRUE(store->InsertWebhook(start - minutes(3), "{}", {MakeAlert("before", start)}).ok());
+  ASSERT_TRUE(store->InsertWebhook(start - minutes(9), "{}", {MakeAlert("older", start)}).ok());
+  auto stats = store->DeleteOlderThan(At(0) - hours(24 * 30), minutes(5));
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->notifications, 1u);
+  EXPECT_THAT(Fingerprints(*store->ListNotifications(start - hours(1), start)),
+              ElementsAre("before"));
 }
 
 // Group commit: concurrent webhooks share transactions, yet each caller gets
