@@ -19,11 +19,13 @@
 // ever started from the main thread (PDEATHSIG follows the creating thread).
 #pragma once
 
+#include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <sys/types.h>
 
 #include <chrono>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -340,6 +342,29 @@ class Env {
   int alertgate_port_ = -1;
   int am_port_[2] = {-1, -1};
   int prometheus_port_ = -1;
+};
+
+// A test with its own environment: StartEnv() in SetUp; when the test
+// failed, TearDown keeps the temp dir and prints every component's log tail.
+class EnvTest : public ::testing::Test {
+ protected:
+  // Starts the environment; a fatal failure naming what did not start.
+  void StartEnv(EnvOptions options) {
+    env_ = std::make_unique<Env>(std::move(options));
+    const std::string err = env_->Start();
+    ASSERT_TRUE(err.empty()) << "environment setup failed: " << err;
+    started_ = true;
+  }
+
+  void TearDown() override {
+    if (HasFailure() && env_ != nullptr && started_) {
+      env_->KeepDir();
+      std::cerr << env_->LogTails() << std::flush;
+    }
+  }
+
+  std::unique_ptr<Env> env_;
+  bool started_ = false;
 };
 
 // Polls `done` every `interval` until it returns true or the deadline passes.

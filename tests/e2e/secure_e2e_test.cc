@@ -128,23 +128,13 @@ Timestamp ParseTime(const std::string& text) {
   return t.ok() ? *t : Timestamp{};
 }
 
-class SecureE2E : public ::testing::Test {
+class SecureE2E : public EnvTest {
  protected:
   void SetUp() override {
     std::string error;
     EnvOptions options = Options(&error);
     ASSERT_TRUE(error.empty()) << error;
-    env_ = std::make_unique<Env>(std::move(options));
-    const std::string err = env_->Start();
-    ASSERT_TRUE(err.empty()) << "environment setup failed: " << err;
-    started_ = true;
-  }
-
-  void TearDown() override {
-    if (HasFailure() && env_ != nullptr && started_) {
-      env_->KeepDir();
-      std::cerr << env_->LogTails() << std::flush;
-    }
+    StartEnv(std::move(options));
   }
 
   // alertgate's /metrics, as the viewer.
@@ -166,9 +156,6 @@ class SecureE2E : public ::testing::Test {
     if (doc != nullptr) *doc = ParseJson(r.body);
     return r.body;
   }
-
-  std::unique_ptr<Env> env_;
-  bool started_ = false;
 };
 
 // A webhook as Alertmanager would send it, for an alert the drill's matcher

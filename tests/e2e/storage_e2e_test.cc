@@ -91,21 +91,9 @@ std::string LineAt(const std::string& log, size_t pos) {
                                              : end - (begin == std::string::npos ? 0 : begin + 1));
 }
 
-class StorageE2E : public ::testing::Test {
+class StorageE2E : public EnvTest {
  protected:
-  void SetUp() override {
-    env_ = std::make_unique<Env>(Options());
-    const std::string err = env_->Start();
-    ASSERT_TRUE(err.empty()) << "environment setup failed: " << err;
-    started_ = true;
-  }
-
-  void TearDown() override {
-    if (HasFailure() && env_ != nullptr && started_) {
-      env_->KeepDir();
-      std::cerr << env_->LogTails() << std::flush;
-    }
-  }
+  void SetUp() override { StartEnv(Options()); }
 
   std::string Metrics() {
     const HttpReply r = HttpGet(env_->alertgate_port(), "/metrics");
@@ -125,9 +113,6 @@ class StorageE2E : public ::testing::Test {
     *doc = ParseJson(r.body);
     ASSERT_TRUE(doc->IsObject()) << r.body;
   }
-
-  std::unique_ptr<Env> env_;
-  bool started_ = false;
 };
 
 TEST_F(StorageE2E, LockedDatabaseMeans503ThenAlertmanagerRetries) {
