@@ -165,6 +165,48 @@ Drill ReadDrill(const Stmt& s) {
   return d;
 }
 
+// A row of SELECT drill, id, scenario, injected_at, cleared_at, idem_key,
+// recorded_at.
+Injection ReadInjection(const Stmt& s) {
+  Injection i;
+  i.drill = s.Text(0);
+  i.id = s.Text(1);
+  i.scenario = s.Text(2);
+  i.injected_at = s.Time(3);
+  i.cleared_at = s.OptTime(4);
+  i.key = s.Text(5);
+  i.recorded_at = s.Time(6);
+  return i;
+}
+
+// A row of SELECT id, webhook_id, received_at, fingerprint, starts_at,
+// ends_at, status, receiver, labels.
+Notification ReadNotification(const Stmt& s) {
+  Notification n;
+  n.id = s.Int(0);
+  n.webhook_id = s.Int(1);
+  n.received_at = s.Time(2);
+  n.fingerprint = s.Text(3);
+  n.starts_at = s.Time(4);
+  n.ends_at = s.Time(5);
+  n.status = s.Text(6);
+  n.receiver = s.Text(7);
+  n.labels = LabelsFromJson(s.Text(8));
+  return n;
+}
+
+// Every row of `s`, read with `read_row`; a failed step is a read error
+// naming `what`.
+template <typename ReadRow>
+auto ReadAll(sqlite3* db, Stmt& s, const char* what, ReadRow read_row)
+    -> Result<std::vector<decltype(read_row(s))>> {
+  std::vector<decltype(read_row(s))> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(read_row(s));
+  if (rc != SQLITE_DONE) return ReadError(db, what);
+  return out;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
@@ -283,11 +325,7 @@ Result<std::vector<Drill>> SqliteStore::ListDrills() {
   ReadConn r = Reader();
   Stmt s(r.db, "SELECT id, matchers, started_at, finished_at FROM drills ORDER BY started_at, id");
   if (!s.prepared()) return ReadError(r.db, "listing drills");
-  std::vector<Drill> out;
-  int rc;
-  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadDrill(s));
-  if (rc != SQLITE_DONE) return ReadError(r.db, "listing drills");
-  return out;
+  return ReadAll(r.db, s, "listing drills", ReadDrill);
 }
 
 Status SqliteStore::InsertDrill(const Drill& drill) {
@@ -322,21 +360,7 @@ Result<std::vector<Injection>> SqliteStore::ListInjections(const std::string& dr
          "FROM injections WHERE drill = ? ORDER BY injected_at, id");
   if (!s.prepared()) return ReadError(r.db, "listing injections");
   s.Bind(1, drill);
-  std::vector<Injection> out;
-  int rc;
-  while ((rc = s.Step()) == SQLITE_ROW) {
-    Injection i;
-    i.drill = s.Text(0);
-    i.id = s.Text(1);
-    i.scenario = s.Text(2);
-    i.injected_at = s.Time(3);
-    i.cleared_at = s.OptTime(4);
-    i.key = s.Text(5);
-    i.recorded_at = s.Time(6);
-    out.push_back(std::move(i));
-  }
-  if (rc != SQLITE_DONE) return ReadError(r.db, "listing injections");
-  return out;
+  return ReadAll(r.db, s, "listing injections", ReadInjection);
 }
 
 Status SqliteStore::InsertInjection(const Injection& inj) {
@@ -472,23 +496,7 @@ Result<std::vector<Notification>> SqliteStore::ListNotifications(Timestamp from,
   if (!s.prepared()) return ReadError(r.db, "listing notifications");
   s.Bind(1, from);
   s.Bind(2, to);
-  std::vector<Notification> out;
-  int rc;
-  while ((rc = s.Step()) == SQLITE_ROW) {
-    Notification n;
-    n.id = s.Int(0);
-    n.webhook_id = s.Int(1);
-    n.received_at = s.Time(2);
-    n.fingerprint = s.Text(3);
-    n.starts_at = s.Time(4);
-    n.ends_at = s.Time(5);
-    n.status = s.Text(6);
-    n.receiver = s.Text(7);
-    n.labels = LabelsFromJson(s.Text(8));
-    out.push_back(std::move(n));
-  }
-  if (rc != SQLITE_DONE) return ReadError(r.db, "listing notifications");
-  return out;
+  return ReadAll(r.db, s, "listing notifications", ReadNotification);
 }
 
 Result<RetentionStats> SqliteStore::DeleteOlderThan(Timestamp cutoff, Duration lookback) {
