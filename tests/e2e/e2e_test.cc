@@ -110,21 +110,9 @@ struct Injected {
   Timestamp injected_at;  // from alertgate's 201 answer
 };
 
-// A number member, or -1e9 (which no assertion accepts) when absent.
-double Number(const rapidjson::Value& obj, const char* member) {
-  const rapidjson::Value& v = Get(obj, member);
-  return v.IsNumber() ? v.GetDouble() : -1e9;
-}
-
 // True when the member is present and null (Get() also answers null for absent).
 bool IsNull(const rapidjson::Value& obj, const char* member) {
   return obj.IsObject() && obj.HasMember(member) && Get(obj, member).IsNull();
-}
-
-Timestamp ParseTime(const std::string& text) {
-  auto t = ParseRfc3339(text);
-  EXPECT_TRUE(t.ok()) << "bad timestamp \"" << text << "\": " << t.status().message();
-  return t.ok() ? *t : Timestamp{};
 }
 
 class AlertgateE2E : public ::testing::Test {

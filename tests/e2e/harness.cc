@@ -21,6 +21,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/time.h"
+
 extern char** environ;
 
 namespace alertgate::e2e {
@@ -519,6 +521,17 @@ const rapidjson::Value& Get(const rapidjson::Value& v, int index) {
   if (!v.IsArray() || index < 0 || static_cast<rapidjson::SizeType>(index) >= v.Size())
     return kNull;
   return v[static_cast<rapidjson::SizeType>(index)];
+}
+
+double Number(const rapidjson::Value& obj, const char* member) {
+  const rapidjson::Value& v = Get(obj, member);
+  return v.IsNumber() ? v.GetDouble() : -1e9;
+}
+
+Timestamp ParseTime(const std::string& text) {
+  auto t = ParseRfc3339(text);
+  EXPECT_TRUE(t.ok()) << "bad timestamp \"" << text << "\": " << t.status().message();
+  return t.ok() ? *t : Timestamp{};
 }
 
 int Size(const rapidjson::Value& v) { return v.IsArray() ? static_cast<int>(v.Size()) : -1; }

@@ -181,6 +181,10 @@ template <typename First, typename Second, typename... Rest>
 const rapidjson::Value& Get(const rapidjson::Value& v, First first, Second second, Rest... rest) {
   return Get(Get(v, first), second, rest...);
 }
+// A number member, or -1e9 (which no assertion accepts) when absent.
+double Number(const rapidjson::Value& obj, const char* member);
+// An RFC 3339 timestamp; a test failure (and the zero Timestamp) when invalid.
+Timestamp ParseTime(const std::string& text);
 // An array's size, or -1 when `v` is not an array.
 int Size(const rapidjson::Value& v);
 // An array's elements; none when `v` is not an array.

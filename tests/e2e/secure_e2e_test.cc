@@ -117,17 +117,6 @@ EnvOptions Options(std::string* error) {
   return o;
 }
 
-double Number(const rapidjson::Value& obj, const char* member) {
-  const rapidjson::Value& v = Get(obj, member);
-  return v.IsNumber() ? v.GetDouble() : -1e9;
-}
-
-Timestamp ParseTime(const std::string& text) {
-  auto t = ParseRfc3339(text);
-  EXPECT_TRUE(t.ok()) << "bad timestamp \"" << text << "\": " << t.status().message();
-  return t.ok() ? *t : Timestamp{};
-}
-
 class SecureE2E : public EnvTest {
  protected:
   void SetUp() override {

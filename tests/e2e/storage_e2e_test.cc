@@ -60,17 +60,6 @@ EnvOptions Options() {
   return o;
 }
 
-double Number(const rapidjson::Value& obj, const char* member) {
-  const rapidjson::Value& v = Get(obj, member);
-  return v.IsNumber() ? v.GetDouble() : -1e9;
-}
-
-Timestamp ParseTime(const std::string& text) {
-  auto t = ParseRfc3339(text);
-  EXPECT_TRUE(t.ok()) << "bad timestamp \"" << text << "\": " << t.status().message();
-  return t.ok() ? *t : Timestamp{};
-}
-
 double Metric(const std::string& exposition, const std::string& name,
               const std::map<std::string, std::string>& labels = {}) {
   return MetricValue(exposition, name, labels).value_or(0);
