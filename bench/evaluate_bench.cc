@@ -165,10 +165,10 @@ struct ServiceFixture {
   }
 };
 
-// GET /api/v1/drills/{drill} without HTTP: cost against stored history
-// outside the drill (should stay flat: the received_at index skips it).
-void BM_ServiceResultsHistory(benchmark::State& state) {
-  ServiceFixture f(static_cast<size_t>(state.range(0)), 100);
+// GET /api/v1/drills/{drill} without HTTP, `history` notifications stored
+// before the drill and `in_range` inside its range.
+void ServiceResults(benchmark::State& state, size_t history, size_t in_range) {
+  ServiceFixture f(history, in_range);
   for (auto _ : state) {
     auto r = f.service->Results("bench-drill");
     if (!r.ok()) {
@@ -177,6 +177,12 @@ void BM_ServiceResultsHistory(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(r);
   }
+}
+
+// Cost against stored history outside the drill (should stay flat: the
+// received_at index skips it).
+void BM_ServiceResultsHistory(benchmark::State& state) {
+  ServiceResults(state, static_cast<size_t>(state.range(0)), 100);
 }
 BENCHMARK(BM_ServiceResultsHistory)
     ->ArgName("history")
@@ -188,15 +194,7 @@ BENCHMARK(BM_ServiceResultsHistory)
 // The same, with the notifications inside the open drill's range (received
 // since it started): what every tick pays after each stored webhook.
 void BM_ServiceResultsInDrill(benchmark::State& state) {
-  ServiceFixture f(0, static_cast<size_t>(state.range(0)));
-  for (auto _ : state) {
-    auto r = f.service->Results("bench-drill");
-    if (!r.ok()) {
-      state.SkipWithError(r.status().message().c_str());
-      break;
-    }
-    benchmark::DoNotOptimize(r);
-  }
+  ServiceResults(state, 0, static_cast<size_t>(state.range(0)));
 }
 BENCHMARK(BM_ServiceResultsInDrill)
     ->ArgName("in_range")
