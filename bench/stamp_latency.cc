@@ -161,7 +161,7 @@ int InProcess(size_t requests, size_t threads) {
   options.storage_path = dir;
   options.log_level = "error";
   options.retention = Duration(0);
-  if (threads > 0) options.http.threads = threads;
+  if (threads > 0) options.http.io_threads = threads;
   auto app = App::Create(options, &clock, &null);
   if (!app.ok()) {
     std::fprintf(stderr, "stamp: %s\n", app.status().message().c_str());
@@ -239,7 +239,7 @@ int InProcess(size_t requests, size_t threads) {
       if (stamp < 0) continue;
       stamp_us.push_back(static_cast<double>(stamp - s.send_ns) / 1e3);
     }
-    Print(run.mode->name, options.http.threads, run.mode->connections, run.mode->rate, stamp_us,
+    Print(run.mode->name, options.http.io_threads, run.mode->connections, run.mode->rate, stamp_us,
           request_us, errors);
   }
   store->reset();
@@ -304,7 +304,7 @@ int BlackBox(const std::string& host, int port, size_t requests) {
 int main(int argc, char** argv) {
   std::string url;
   size_t requests = 2000;
-  size_t threads = 0;  // 0: alertgate's default pool
+  size_t threads = 0;  // I/O threads; 0: alertgate's default, one per core
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--url=", 6) == 0) {
       url = argv[i] + 6;

@@ -43,6 +43,9 @@ function setup(thread)
 end
 
 local templates = {}   -- each: { parts = {...}, alerts = n }
+-- BENCH_AUTH in the environment, when set, is sent as the Authorization header.
+local headers = { ["Content-Type"] = "application/json" }
+if os.getenv("BENCH_AUTH") then headers["Authorization"] = os.getenv("BENCH_AUTH") end
 local path, rate, nonce
 local interval_ms, next_due
 local counter, alert_seq = 0, 0
@@ -117,7 +120,7 @@ function request()
   end
   requests_sent = requests_sent + 1
   alerts_sent = alerts_sent + t.alerts
-  return wrk.format("POST", path, { ["Content-Type"] = "application/json" }, table.concat(out))
+  return wrk.format("POST", path, headers, table.concat(out))
 end
 
 if tonumber(os.getenv("BENCH_RATE") or "0") > 0 then

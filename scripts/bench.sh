@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # alertgate's benchmarks (issue #8; method and results in docs/benchmarks.md).
 #
-#   scripts/bench.sh [PART...]      PART: micro load stamp scale (default: all four)
+#   scripts/bench.sh [PART...]      PART: micro load frontend stamp scale (default: all)
 #
 # One command on a fresh Debian 12 machine: installs what is missing (the
 # build dependencies through scripts/setup.sh, then wrk, libbenchmark-dev,
@@ -11,14 +11,20 @@
 #
 #   micro  Google Benchmark micro-benchmarks (parse, matchers, Evaluate,
 #          service read path, reports, SqliteStore::InsertWebhook on disk)
-#   load   wrk with bench/webhook.lua, the same settings against three servers
-#          side by side: the ceiling (bench/ceiling_server.cc, configured as
-#          alertgate's server), Alertmanager 0.25's POST /api/v2/alerts, and
-#          `alertgate serve` with durable storage (also with a drill open); as
-#          fast as possible and paced to ~1,000 requests/s. Also the ceiling
-#          server tuned (64 threads, listen backlog 4096, 1,000 requests per
-#          connection) and alertgate with --web.worker-threads=64, to show
-#          what the HTTP layer's settings are worth.
+#   load   wrk with bench/webhook.lua, the same settings against the servers
+#          side by side: nginx answering `return 200` (the machine's ceiling),
+#          the bare cpp-httplib server configured as alertgate's old front end
+#          (bench/ceiling_server.cc, the ratio's reference), a bare Boost.Beast
+#          server (bench/beast_ceiling.cc, alertgate's HTTP library doing no
+#          work), Alertmanager 0.25's POST /api/v2/alerts, and `alertgate
+#          serve` with durable storage (also with a drill open, and with
+#          --storage.path=:memory: to show what the disk costs); as fast as
+#          possible and paced to ~1,000 requests/s.
+#   frontend  alertgate while clients misbehave (bench/attack.py): webhooks
+#          paced at RATE with 1,000 idle connections open; /-/healthy paced at
+#          100/s during 200 slow-drip clients plus 1,000 idle connections, and
+#          during a flood of wrong passwords (with a web config), beside a
+#          webhook sender whose credentials are remembered.
 #   stamp  the latency between a webhook leaving the client and alertgate's
 #          receipt timestamp (in-process, exact; and black-box, 1 ms resolution)
 #   scale  1,000,000 stored notifications: startup time and RSS; a drill of
@@ -43,12 +49,12 @@ RATE=${RATE:-1000}
 SCALE_NOTIFICATIONS=${SCALE_NOTIFICATIONS:-1000000}
 REPORT_INJECTIONS=${REPORT_INJECTIONS:-10000}
 PARTS=("$@")
-[ ${#PARTS[@]} -eq 0 ] && PARTS=(micro load stamp scale)
+[ ${#PARTS[@]} -eq 0 ] && PARTS=(micro load frontend stamp scale)
 want() { local p; for p in "${PARTS[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 
 # --- install what is missing (idempotent, as scripts/setup.sh) ---------------
 scripts/setup.sh
-BENCH_PACKAGES=(wrk libbenchmark-dev sqlite3 prometheus-alertmanager python3 curl)
+BENCH_PACKAGES=(wrk libbenchmark-dev sqlite3 prometheus-alertmanager python3 curl nginx-light)
 missing=()
 for p in "${BENCH_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -67,7 +73,7 @@ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_CXX_FLAGS="-Wno-error=restrict" \
   -DALERTGATE_BUILD_TESTS=OFF -DALERTGATE_BUILD_BENCH=ON >/dev/null
 cmake --build "$BUILD_DIR" --target alertgate alertgate_bench alertgate-bench-ceiling \
-  alertgate-bench-stamp alertgate-bench-gen
+  alertgate-bench-beast alertgate-bench-stamp alertgate-bench-gen
 BIN=$ROOT/$BUILD_DIR
 
 # --- processes and temp dirs, all removed on exit --------------------------------
@@ -141,21 +147,60 @@ alertgate_serve() {  # alertgate_serve PORT DIR [extra flags]: starts it, sets S
   PIDS+=("$SERVER_PID")
 }
 
+# nginx_start PORT: nginx-light answering `return 200` on 127.0.0.1:PORT; sets SERVER_PID.
+nginx_start() {
+  local dir=$WORK/nginx-$1
+  mkdir -p "$dir"
+  cat > "$dir/nginx.conf" <<CONF
+worker_processes $(nproc);
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  server {
+    listen 127.0.0.1:$1;
+    location / { return 200 '{"status":"success"}\n'; }
+  }
+}
+CONF
+  nginx -c "$dir/nginx.conf" -p "$dir" 2>>"$OUT/nginx.log" &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+}
+
+# wrk_run PORT PATH LIST RATE [extra env]: one wrk run; prints its WRK line.
+wrk_run() {
+  local port=$1 path=$2 list=$3 rate=$4
+  BENCH_RATE=$rate timeout 120 wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" \
+    --timeout 5s -s "$ROOT/bench/webhook.lua" "http://127.0.0.1:$port" -- \
+    "$list" "$path" "$rate" "$RANDOM$RANDOM" "$WRK_THREADS" | tee -a "$OUT/wrk.log" | grep '^WRK '
+}
+
 # load_run TARGET MODE: starts the target on a fresh port (and fresh storage),
 # runs wrk once, records the result and the server's peak RSS, stops it.
 load_run() {
   local target=$1 mode=$2 port path list pid extra="" db=""
   port=$(free_port)
+  path=/api/v1/webhook; list=$WORK/payloads/webhook.txt
   case $target in
-    ceiling|ceiling-tuned)
-      if [ "$target" = ceiling ]; then
-        "$BIN/alertgate-bench-ceiling" "$port" & pid=$!
-      else  # what a differently configured httplib server would reach (not the reference)
-        "$BIN/alertgate-bench-ceiling" "$port" 64 4096 1000 & pid=$!
-      fi
+    nginx)
+      nginx_start "$port"; pid=$SERVER_PID
+      wait_ready "$port" /-/ready ;;
+    ceiling)
+      "$BIN/alertgate-bench-ceiling" "$port" & pid=$!
       PIDS+=("$pid")
-      wait_ready "$port" /-/ready
-      path=/api/v1/webhook; list=$WORK/payloads/webhook.txt ;;
+      wait_ready "$port" /-/ready ;;
+    beast)
+      "$BIN/alertgate-bench-beast" "$port" & pid=$!
+      PIDS+=("$pid")
+      wait_ready "$port" /-/ready ;;
     alertmanager)
       rm -rf "$WORK/am"; mkdir -p "$WORK/am"
       prometheus-alertmanager --config.file="$ROOT/bench/alertmanager.yml" \
@@ -164,11 +209,12 @@ load_run() {
       pid=$!; PIDS+=("$pid")
       wait_ready "$port" /-/ready
       path=/api/v2/alerts; list=$WORK/payloads/alertmanager.txt ;;
-    alertgate|alertgate-drill|alertgate-64)
+    alertgate|alertgate-drill|alertgate-memory)
       db=$WORK/ag-$target-$mode
       rm -rf "$db"
-      if [ "$target" = alertgate-64 ]; then
-        alertgate_serve "$port" "$db" --web.worker-threads=64
+      if [ "$target" = alertgate-memory ]; then
+        alertgate_serve "$port" ":memory:"
+        db=""
       else
         alertgate_serve "$port" "$db"
       fi
@@ -181,15 +227,12 @@ load_run() {
         for s in A B C D E; do
           curl -sf -XPOST "127.0.0.1:$port/api/v1/drills/bench-load/injections" -d "{\"scenario\":\"$s\"}" >/dev/null
         done
-      fi
-      path=/api/v1/webhook; list=$WORK/payloads/webhook.txt ;;
+      fi ;;
   esac
   local rate=0
   [ "$mode" = paced ] && rate=$RATE
   local line
-  line=$(BENCH_RATE=$rate timeout 120 wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" \
-    --timeout 5s -s "$ROOT/bench/webhook.lua" "http://127.0.0.1:$port" -- \
-    "$list" "$path" "$rate" "$RANDOM$RANDOM" "$WRK_THREADS" | tee -a "$OUT/wrk.log" | grep '^WRK ')
+  line=$(wrk_run "$port" "$path" "$list" "$rate")
   local hwm
   hwm=$(status_kib "$pid" VmHWM)
   case $target in
@@ -208,27 +251,87 @@ load_run() {
   echo "LOAD target=$target mode=$mode ${line#WRK } hwm_kib=$hwm $extra" | tee -a "$RESULTS"
 }
 
+if want load || want frontend; then
+  python3 bench/make_payloads.py fixtures/webhooks "$WORK/payloads"
+fi
 if want load; then
   echo "== load (wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION; paced runs at $RATE requests/s)"
-  python3 bench/make_payloads.py fixtures/webhooks "$WORK/payloads"
   echo "LOAD_SETTINGS threads=$WRK_THREADS connections=$WRK_CONNECTIONS duration=$WRK_DURATION rate=$RATE load_before=$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
   for mode in max paced; do
-    for target in ceiling ceiling-tuned alertmanager alertgate alertgate-drill alertgate-64; do
-      # --web.worker-threads arrived in 280495d; skip the variant on older trees.
-      if [ "$target" = alertgate-64 ] && ! "$BIN/alertgate" serve --help | grep -q worker-threads; then
-        continue
-      fi
+    for target in nginx ceiling beast alertmanager alertgate alertgate-drill alertgate-memory; do
       load_run "$target" "$mode"
     done
   done
+fi
+
+# --- frontend ---------------------------------------------------------------------
+# attack PORT MODE ARGS...: starts bench/attack.py in the background; sets ATTACK_PID.
+attack() {
+  python3 "$ROOT/bench/attack.py" "$@" >>"$OUT/attack.log" 2>&1 &
+  ATTACK_PID=$!
+  PIDS+=("$ATTACK_PID")
+}
+# health_run PORT: /-/healthy paced at 100/s for WRK_DURATION; prints its WRK line.
+health_run() {
+  timeout 120 wrk -t1 -c2 -d"$WRK_DURATION" --timeout 5s -s "$ROOT/bench/health.lua" \
+    "http://127.0.0.1:$1" -- 100 1 | tee -a "$OUT/wrk.log" | grep '^WRK '
+}
+
+if want frontend; then
+  echo "== frontend: alertgate while clients misbehave"
+  # Webhooks paced at RATE while 1,000 idle keep-alive connections stay open.
+  port=$(free_port); rm -rf "$WORK/ag-fe1"
+  alertgate_serve "$port" "$WORK/ag-fe1"; pid=$SERVER_PID
+  wait_ready "$port" /-/ready
+  attack "$port" keepalive 1000; a=$ATTACK_PID
+  sleep 2  # let the 1,000 connections open
+  line=$(wrk_run "$port" /api/v1/webhook "$WORK/payloads/webhook.txt" "$RATE")
+  echo "FRONTEND what=webhooks-with-1000-idle open=$(curl -sf "127.0.0.1:$port/metrics" | awk '/^alertgate_http_connections / {print $2}') ${line#WRK }" | tee -a "$RESULTS"
+  stop "$a"; stop "$pid"
+
+  # /-/healthy during 200 slow-drip clients and 1,000 idle connections.
+  port=$(free_port); rm -rf "$WORK/ag-fe2"
+  alertgate_serve "$port" "$WORK/ag-fe2"; pid=$SERVER_PID
+  wait_ready "$port" /-/ready
+  attack "$port" idle 1000; a1=$ATTACK_PID
+  attack "$port" drip 200 1000; a2=$ATTACK_PID
+  sleep 2
+  line=$(health_run "$port")
+  echo "FRONTEND what=healthy-during-slow-clients ${line#WRK }" | tee -a "$RESULTS"
+  stop "$a1"; stop "$a2"; stop "$pid"
+
+  # /-/healthy and cached-credential webhooks during a wrong-password flood.
+  port=$(free_port); rm -rf "$WORK/ag-fe3"
+  cat > "$WORK/web.yml" <<'WEB'
+basic_auth_users:
+  alertmanager: $2y$10$ab4TrTmmr8XuSt9Rcm38eu8sMwVYQoCwZorhXuyjqlq2X7888pbLS
+roles:
+  alertmanager: webhook
+metrics_public: true
+WEB
+  alertgate_serve "$port" "$WORK/ag-fe3" --web.config.file="$WORK/web.yml"; pid=$SERVER_PID
+  wait_ready "$port" /-/ready
+  attack "$port" flood 25 alertmanager; a=$ATTACK_PID
+  sleep 2
+  # The webhook sender's password (fixtures/web/web-config.yml's) is checked
+  # once and then remembered.
+  AUTH="Basic $(printf %s 'alertmanager:am-webhook-password' | base64)"
+  BENCH_AUTH=$AUTH wrk_run "$port" /api/v1/webhook "$WORK/payloads/webhook.txt" 100 > "$WORK/fe3-webhooks.txt" &
+  w=$!
+  line=$(health_run "$port")
+  wait "$w"
+  echo "FRONTEND what=healthy-during-password-flood ${line#WRK }" | tee -a "$RESULTS"
+  echo "FRONTEND what=cached-webhooks-during-password-flood $(sed 's/^WRK //' "$WORK/fe3-webhooks.txt")" | tee -a "$RESULTS"
+  stop "$a"
+  m=$(curl -sf "127.0.0.1:$port/metrics")
+  echo "FRONTEND what=password-flood refused_401=$(awk -F' ' '/^alertgate_http_requests_total\{code="401"/ {s += $2} END {print s+0}' <<<"$m") refused_503=$(awk -F' ' '/^alertgate_http_requests_total\{code="503"/ {s += $2} END {print s+0}' <<<"$m")" | tee -a "$RESULTS"
+  stop "$pid"
 fi
 
 # --- stamp ------------------------------------------------------------------------
 if want stamp; then
   echo "== stamping latency"
   TMPDIR=$WORK timeout 300 "$BIN/alertgate-bench-stamp" --requests=2000 | tee -a "$RESULTS"
-  # The same with a 64-thread HTTP pool: what a larger pool would change.
-  TMPDIR=$WORK timeout 300 "$BIN/alertgate-bench-stamp" --requests=2000 --threads=64 | tee -a "$RESULTS"
   port=$(free_port)
   alertgate_serve "$port" "$WORK/ag-stamp"; pid=$SERVER_PID
   wait_ready "$port" /-/ready

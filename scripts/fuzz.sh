@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${FUZZ_SECONDS:-20}"
 SEED="${FUZZ_SEED:-1}"
-TARGETS="${FUZZ_TARGETS:-webhook matchers duration time config requests}"
+TARGETS="${FUZZ_TARGETS:-webhook matchers duration time config requests http_request authorization}"
 CC=clang CXX=clang++ BUILD_DIR=build-fuzz BUILD_TYPE=RelWithDebInfo \
   scripts/build.sh -DALERTGATE_FUZZ=ON -DALERTGATE_BUILD_TESTS=OFF
 mkdir -p build-fuzz/crashes

@@ -9,7 +9,7 @@ PACKAGES=(
   # libraries (see DESIGN.md "Dependencies")
   prometheus-cpp-dev libcpp-httplib-dev rapidjson-dev libhowardhinnant-date-dev
   libgtest-dev libgmock-dev libyaml-cpp-dev libsqlite3-dev libre2-dev libcli11-dev
-  libssl-dev libcrypt-dev
+  libssl-dev libcrypt-dev libboost-dev
   # the real Prometheus toolchain the tests run (promtool, amtool, both servers),
   # and the sqlite3 shell the storage-fault e2e test locks the database with
   prometheus prometheus-alertmanager sqlite3

@@ -32,7 +32,7 @@ step "concurrency tests under TSan"
 BUILD_DIR=build-tsan BUILD_TYPE=Debug scripts/build.sh -DALERTGATE_TSAN=ON
 TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp" \
   ctest --test-dir build-tsan --output-on-failure -j2 --timeout 600 -LE e2e \
-  -R 'ServerTest|StorageFailureTest|SqliteStoreTest|Kill9Test|CommandsTest|ConcurrentLines|BadInput|AuthenticatorTest.Concurrent'
+  -R 'ServerTest|FrontEndTest|StorageFailureTest|SqliteStoreTest|Kill9Test|CommandsTest|ConcurrentLines|BadInput|AuthenticatorTest.Concurrent'
 
 step "fuzz every parser for ${FUZZ_SECONDS:=15}s each"
 FUZZ_SECONDS=$FUZZ_SECONDS scripts/fuzz.sh

@@ -1,17 +1,23 @@
 #include "test_util.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 extern char** environ;
 
@@ -40,6 +46,110 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+bool Eventually(const std::function<bool()>& cond, std::chrono::milliseconds deadline) {
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < end) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return cond();
+}
+
+RawConnection::RawConnection(int port) {
+  fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) return;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd_);
+    fd_ = -1;
+  }
+}
+
+RawConnection::~RawConnection() {
+  if (fd_ >= 0) close(fd_);
+}
+
+RawConnection::RawConnection(RawConnection&& other) noexcept
+    : fd_(other.fd_), eof_(other.eof_), buffer_(std::move(other.buffer_)) {
+  other.fd_ = -1;
+}
+
+bool RawConnection::Send(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+bool RawConnection::Fill(std::chrono::steady_clock::time_point deadline) {
+  if (fd_ < 0 || eof_) return false;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) return false;
+  pollfd p{fd_, POLLIN, 0};
+  if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+  char buf[16384];
+  const ssize_t n = recv(fd_, buf, sizeof buf, 0);
+  if (n <= 0) {
+    eof_ = true;
+    return false;
+  }
+  buffer_.append(buf, static_cast<size_t>(n));
+  return true;
+}
+
+std::string RawConnection::ReadAll(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (Fill(deadline)) {
+  }
+  return std::exchange(buffer_, std::string());
+}
+
+std::optional<std::string> RawConnection::ReadResponse(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    const auto end = buffer_.find("\r\n\r\n");
+    if (end != std::string::npos) {
+      size_t length = 0;
+      const std::string head = buffer_.substr(0, end);
+      std::string lower = head;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (const auto cl = lower.find("\r\ncontent-length:"); cl != std::string::npos) {
+        length = std::stoul(head.substr(cl + 17));
+      }
+      if (buffer_.size() >= end + 4 + length) {
+        std::string response = buffer_.substr(0, end + 4 + length);
+        buffer_.erase(0, end + 4 + length);
+        return response;
+      }
+    }
+    if (!Fill(deadline)) return std::nullopt;
+  }
+}
+
+bool RawConnection::ClosedByPeer(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (Fill(deadline)) {
+  }
+  return eof_;
+}
+
+int StatusOf(const std::string& response) {
+  const auto space = response.find(' ');
+  if (space == std::string::npos) return 0;
+  return std::atoi(response.c_str() + space + 1);
+}
+
+std::string BodyOf(const std::string& response) {
+  const auto end = response.find("\r\n\r\n");
+  return end == std::string::npos ? std::string() : response.substr(end + 4);
 }
 
 void WriteFile(const std::string& path, const std::string& contents) {

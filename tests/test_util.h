@@ -1,10 +1,14 @@
 // Shared helpers for the test suite.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace alertgate::testing {
@@ -87,6 +91,47 @@ class ServeProcess {
   std::string log_;
   int pid_ = -1;
 };
+
+// Polls `cond` every few milliseconds until it holds or `deadline` passes;
+// returns whether it held. The suite's one way to wait for a condition: no
+// test sleeps for a fixed time.
+bool Eventually(const std::function<bool()>& cond,
+                std::chrono::milliseconds deadline = std::chrono::seconds(10));
+
+// A raw TCP connection to 127.0.0.1:port, for tests that must send exact
+// bytes (framings, slow clients, pipelining). Closed on destruction.
+class RawConnection {
+ public:
+  explicit RawConnection(int port);
+  ~RawConnection();
+  RawConnection(RawConnection&& other) noexcept;
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool connected() const { return fd_ >= 0; }
+  // Sends all of `bytes`; false when the peer reset or closed.
+  bool Send(std::string_view bytes);
+  // Everything received until the peer closes or `timeout` passes.
+  std::string ReadAll(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // One response (status line, header, Content-Length body), or nullopt when
+  // none arrives within `timeout`. Bytes after it stay buffered.
+  std::optional<std::string> ReadResponse(
+      std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // True when the peer closed the connection (EOF or reset) within `timeout`.
+  bool ClosedByPeer(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+ private:
+  // Waits for readable data and appends it to buffer_; false on EOF, error or timeout.
+  bool Fill(std::chrono::steady_clock::time_point deadline);
+  int fd_ = -1;
+  bool eof_ = false;
+  std::string buffer_;
+};
+
+// The status code of a response returned by ReadResponse ("HTTP/1.1 413 ..." → 413).
+int StatusOf(const std::string& response);
+// The body of such a response.
+std::string BodyOf(const std::string& response);
 
 // Writes `contents` to `path`, replacing it.
 void WriteFile(const std::string& path, const std::string& contents);

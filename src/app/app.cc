@@ -5,7 +5,9 @@
 #include <filesystem>
 
 #include "config/config.h"
-#include "http/auth.h"
+#include "http/api.h"
+#include "http/authenticator.h"
+#include "http/web_config.h"
 #include "metrics/metrics.h"
 #include "service/service.h"
 #include "store/sqlite_store.h"
@@ -76,8 +78,9 @@ Result<std::unique_ptr<App>> App::Create(const ServeOptions& options, const Cloc
     raw->tick_requested_ = true;
     raw->tick_cv_.notify_one();
   });
-  app->http_ = std::make_unique<HttpServer>(app->service_.get(), app->metrics_.get(),
-                                            app->log_.get(), http, [raw] { return raw->Reload(); });
+  app->http_ = std::make_unique<HttpServer>(
+      ApiRoutes(app->service_.get(), app->metrics_.get(), [raw] { return raw->Reload(); }),
+      app->metrics_.get(), app->log_.get(), http);
   AG_RETURN_IF_ERROR(app->http_->Bind(*address).WithContext("--web.listen-address: "));
   return app;
 }

@@ -25,6 +25,10 @@ inline constexpr int kMaxJsonDepth = 64;
 // <reason>".
 Status ParseJsonStrict(std::string_view body, rapidjson::Document* doc);
 
+// The first member name of `obj` that repeats, if any; no allocation for
+// objects of up to 32 members. REQUIRES: obj.IsObject().
+std::optional<std::string_view> DuplicateKey(const rapidjson::Value& obj);
+
 // InvalidArgument "<where>: duplicate key \"k\"" when an object member name
 // repeats: a body that says two things is refused rather than guessed at
 // (Go keeps the last, RapidJSON finds the first). REQUIRES: obj.IsObject().

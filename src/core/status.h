@@ -1,9 +1,9 @@
 // Status and Result<T>: the one error type used throughout alertgate.
 //
 // Library code never throws; exceptions raised by third-party libraries are
-// caught at the module boundary and turned into a Status. The mapping from
-// StatusCode to HTTP status codes and process exit codes lives in exactly one
-// place each (http/errors.cc, cli/exit_codes.h).
+// caught at the module boundary and turned into a Status. Each code's name,
+// HTTP status and API error type live in one table (StatusCodeInfo); exit
+// codes in cli/exit_codes.h.
 #pragma once
 
 #include <cassert>
@@ -22,12 +22,27 @@ enum class StatusCode {
   kTooLarge,          // body or field over a configured limit
   kUnauthenticated,   // missing or wrong credentials
   kPermissionDenied,  // valid credentials, but the role does not allow it
-  kUnavailable,       // storage could not commit: the caller should retry
+  kUnavailable,       // storage could not commit, or overloaded: the caller should retry
   kInternal,          // a bug
+  // Refusals of the HTTP layer, before any handler runs.
+  kMethodNotAllowed,  // the path exists, the method does not
+  kTimeout,           // the request did not arrive within --web.read-timeout
+  kUnsupportedMedia,  // a Content-Encoding other than identity
+  kHeaderTooLarge,    // request header over its size or field-count limit
+  kNotImplemented,    // a Transfer-Encoding other than chunked
 };
 
-// Returns a stable lowercase name, e.g. "invalid_argument".
-const char* StatusCodeName(StatusCode code);
+// What a StatusCode means outside the process.
+struct StatusCodeInfo {
+  StatusCode code;
+  const char* name;        // stable lowercase name, e.g. "invalid_argument"
+  int http_status;         // e.g. 400
+  const char* error_type;  // the API's "errorType", e.g. "bad_data"
+};
+
+// The row of `code` in the one table of status codes.
+const StatusCodeInfo& Info(StatusCode code);
+inline const char* StatusCodeName(StatusCode code) { return Info(code).name; }
 
 class [[nodiscard]] Status {
  public:

@@ -1,17 +1,58 @@
 #include "core/text.h"
 
+#include <rapidjson/encodings.h>
+
 #include <cstdio>
 
 namespace alertgate {
+namespace {
 
-std::string QuoteForMessage(std::string_view text, size_t limit) {
-  std::string out = "\"";
+// A RapidJSON input stream over a string_view; past the end it yields NUL,
+// which no multi-byte sequence accepts as a continuation byte.
+struct ViewStream {
+  using Ch = char;
+  std::string_view s;
+  size_t pos = 0;
+  Ch Peek() const { return pos < s.size() ? s[pos] : '\0'; }
+  Ch Take() { return pos < s.size() ? s[pos++] : (++pos, '\0'); }
+  size_t Tell() const { return pos; }
+};
+
+// Length of the well-formed UTF-8 sequence starting at text[pos], or 0.
+size_t Utf8SequenceAt(std::string_view text, size_t pos) {
+  ViewStream in{text, pos};
+  unsigned codepoint = 0;
+  if (!rapidjson::UTF8<>::Decode(in, &codepoint) || in.pos > text.size()) return 0;
+  return in.pos - pos;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = Utf8SequenceAt(text, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string EscapeForMessage(std::string_view text, size_t limit) {
+  std::string out;
   for (size_t i = 0; i < text.size() && i < limit; ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      const size_t n = Utf8SequenceAt(text, i);
+      if (n > 0 && i + n <= limit) {
+        out.append(text.substr(i, n));
+        i += n - 1;
+        continue;
+      }
+    }
     if (c == '"' || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
+    } else if (c < 0x20 || c >= 0x7f) {
       char buf[8];
       std::snprintf(buf, sizeof(buf), "\\x%02x", c);
       out += buf;
@@ -19,9 +60,30 @@ std::string QuoteForMessage(std::string_view text, size_t limit) {
       out += static_cast<char>(c);
     }
   }
-  out += '"';
   if (text.size() > limit) out += "...";
   return out;
+}
+
+std::string QuoteForMessage(std::string_view text, size_t limit) {
+  std::string out = "\"" + EscapeForMessage(text.substr(0, limit), limit) + "\"";
+  if (text.size() > limit) out += "...";
+  return out;
+}
+
+std::string_view TrimSpace(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
 }
 
 std::string EscapeMarkup(std::string_view text) {

@@ -1,4 +1,4 @@
-// The one mapping from StatusCode to HTTP, and the Prometheus-style error body.
+// The Prometheus-style error body every error response carries.
 #pragma once
 
 #include <string>
@@ -7,11 +7,8 @@
 
 namespace alertgate {
 
-// 400 invalid_argument, 404 not_found, 409 conflict, 413 too_large,
-// 401 unauthenticated, 403 permission_denied, 503 unavailable, 500 internal.
-int HttpStatusFor(StatusCode code);
-
-// {"status":"error","errorType":"bad_data","error":"..."}
+// {"status":"error","errorType":"bad_data","error":"..."} with the error type
+// of the status's code (core/status.h's table gives the HTTP status too).
 std::string ErrorBody(const Status& status);
 
 }  // namespace alertgate

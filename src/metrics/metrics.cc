@@ -90,6 +90,22 @@ Metrics::Metrics(std::shared_ptr<prometheus::Registry> registry) : registry_(std
                            .Name("alertgate_webhook_requests_total")
                            .Help("Webhook requests by HTTP status code.")
                            .Register(r);
+  http_requests_ = &prometheus::BuildCounter()
+                        .Name("alertgate_http_requests_total")
+                        .Help("HTTP requests by handler (route pattern) and status code.")
+                        .Register(r);
+  http_duration_ = &prometheus::BuildHistogram()
+                        .Name("alertgate_http_request_duration_seconds")
+                        .Help("Time from a request's header to its answer, by handler.")
+                        .Register(r);
+  http_connections_ = &gauge("alertgate_http_connections", "HTTP connections open now.")->Add({});
+  http_rejected_ = &prometheus::BuildCounter()
+                        .Name("alertgate_http_connections_rejected_total")
+                        .Help(
+                            "Connections closed at accept because --web.max-connections "
+                            "were open.")
+                        .Register(r)
+                        .Add({});
   notifications_ = &prometheus::BuildCounter()
                         .Name("alertgate_notifications_total")
                         .Help("Alerts stored as first receipts, by status.")
@@ -118,19 +134,49 @@ Metrics::Metrics(std::shared_ptr<prometheus::Registry> registry) : registry_(std
   gauge("alertgate_build_info", "A metric with a constant '1' value labeled by version.")
       ->Add({{"version", ALERTGATE_VERSION}})
       .Set(1);
-  for (const char* status : {"firing", "resolved"}) notifications_->Add({{"status", status}});
+  firing_ = &notifications_->Add({{"status", "firing"}});
+  resolved_ = &notifications_->Add({{"status", "resolved"}});
   for (const char* code : {"200", "400", "413", "503"}) webhook_requests_->Add({{"code", code}});
   storage_errors_->Add({{"operation", "webhook"}});
 }
 
 Metrics::~Metrics() = default;
 
-void Metrics::CountWebhookRequest(int code) {
-  webhook_requests_->Add({{"code", std::to_string(code)}}).Increment();
+// Fine below 10 ms (webhooks, health), coarse up to report rendering.
+const prometheus::Histogram::BucketBoundaries kHttpBuckets = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+void Metrics::CountHttpRequest(const std::string& handler, int code, double seconds) {
+  const std::string c = std::to_string(code);
+  HttpSeries series;
+  {
+    std::lock_guard<std::mutex> lock(http_mu_);
+    auto [it, inserted] = http_series_.try_emplace(handler + '\x1f' + c);
+    if (inserted) {
+      it->second.requests = &http_requests_->Add({{"handler", handler}, {"code", c}});
+      it->second.duration = &http_duration_->Add({{"handler", handler}}, kHttpBuckets);
+      it->second.webhook =
+          handler == "/api/v1/webhook" ? &webhook_requests_->Add({{"code", c}}) : nullptr;
+    }
+    series = it->second;
+  }
+  series.requests->Increment();
+  series.duration->Observe(seconds);
+  if (series.webhook != nullptr) series.webhook->Increment();
 }
 
+void Metrics::SetHttpConnections(size_t open) { http_connections_->Set(static_cast<double>(open)); }
+
+void Metrics::CountHttpConnectionRejected() { http_rejected_->Increment(); }
+
 void Metrics::CountNotifications(const std::vector<Notification>& stored, size_t duplicates) {
-  for (const auto& n : stored) notifications_->Add({{"status", n.status}}).Increment();
+  for (const auto& n : stored) {
+    if (n.status == "firing") {
+      firing_->Increment();
+    } else if (n.status == "resolved") {
+      resolved_->Increment();
+    }
+  }
   duplicates_->Increment(static_cast<double>(duplicates));
 }
 

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "correlate/evaluate.h"
@@ -31,8 +32,14 @@ class Metrics {
   explicit Metrics(std::shared_ptr<prometheus::Registry> registry);
   ~Metrics();
 
-  // One webhook request answered with `code`.
-  void CountWebhookRequest(int code);
+  // One HTTP request answered with `code` after `seconds`, by handler: the
+  // route pattern ("/api/v1/drills/{drill}"), or "other" for requests no
+  // route took. Webhook requests are also counted in
+  // alertgate_webhook_requests_total.
+  void CountHttpRequest(const std::string& handler, int code, double seconds);
+  // Connections open now, and those closed at accept (--web.max-connections).
+  void SetHttpConnections(size_t open);
+  void CountHttpConnectionRejected();
   // Notifications newly stored, by status, and resends dropped as duplicates.
   void CountNotifications(const std::vector<Notification>& stored, size_t duplicates);
   // A storage operation failed ("webhook", "injection", "drill", "read").
@@ -80,6 +87,21 @@ class Metrics {
   prometheus::Family<prometheus::Histogram>* time_to_alert_hist_;
   prometheus::Family<prometheus::Counter>* verdicts_total_;
   prometheus::Family<prometheus::Counter>* webhook_requests_;
+  prometheus::Family<prometheus::Counter>* http_requests_;
+  prometheus::Family<prometheus::Histogram>* http_duration_;
+  prometheus::Gauge* http_connections_;
+  prometheus::Counter* http_rejected_;
+  // The series of each (handler, code) seen, so that counting a request
+  // costs one lookup instead of a Family::Add per family.
+  struct HttpSeries {
+    prometheus::Counter* requests;
+    prometheus::Histogram* duration;
+    prometheus::Counter* webhook;  // null unless the handler is the webhook's
+  };
+  std::mutex http_mu_;
+  std::unordered_map<std::string, HttpSeries> http_series_;  // GUARDED_BY(http_mu_)
+  prometheus::Counter* firing_;    // alertgate_notifications_total{status="firing"}
+  prometheus::Counter* resolved_;  // ... {status="resolved"}
   prometheus::Family<prometheus::Counter>* notifications_;
   prometheus::Counter* duplicates_;
   prometheus::Family<prometheus::Counter>* storage_errors_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/duration.h"
+#include "core/text.h"
 #include "core/time.h"
 
 namespace alertgate {
@@ -15,10 +16,14 @@ Status ValidateDrillId(std::string_view id) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '_' || c == ':' || c == '-';
     if (!ok) {
-      return InvalidArgument("drill id \"" + std::string(id) +
-                             "\" may contain only letters, digits, '.', '_', ':' and '-'");
+      return InvalidArgument("drill id " + QuoteForMessage(id) +
+                             " may contain only letters, digits, '.', '_', ':' and '-'");
     }
   }
+  // A path segment of "." or ".." names the directory, not the drill: no
+  // client could reach the drill's URL.
+  if (id == "." || id == "..")
+    return InvalidArgument("drill id \"" + std::string(id) + "\" is not a name");
   return Status::Ok();
 }
 
@@ -144,9 +149,6 @@ Result<Injection> Service::Inject(const InjectRequest& req, bool* created) {
   }
   if (req.key.size() > 256) return InvalidArgument("key: longer than 256 characters");
   const Timestamp now = clock_->Now();
-  if (req.at && *req.at < FromUnixMillis(0)) {
-    return InvalidArgument("at: " + FormatRfc3339(*req.at) + " is not a plausible fault time");
-  }
   if (req.at && *req.at > now + cfg->skew_tolerance) {
     return InvalidArgument("at: " + FormatRfc3339(*req.at) +
                            " is in the future (alertgate's clock says " + FormatRfc3339(now) + ")");
@@ -159,6 +161,15 @@ Result<Injection> Service::Inject(const InjectRequest& req, bool* created) {
     return drill.status();
   }
   if (!drill->has_value()) return NotFound("unknown drill \"" + req.drill + "\"");
+  // A fault reported with its own time belongs near its drill: at most a day
+  // before the drill started (a runner catching up on a fault applied just
+  // before `drill start`). Earlier is a mistake that would be decided silent
+  // at once and pin retention.
+  if (req.at && *req.at < (*drill)->started_at - kMaxInjectionLead) {
+    return InvalidArgument("at: " + FormatRfc3339(*req.at) + " is more than " +
+                           FormatDuration(kMaxInjectionLead) + " before the drill started (" +
+                           FormatRfc3339((*drill)->started_at) + ")");
+  }
   auto existing = store_->ListInjections(req.drill);
   if (!existing.ok()) {
     StorageFailed("read", existing.status(), req.drill);
@@ -248,13 +259,13 @@ Result<Injection> Service::Clear(const std::string& drill, const std::string& id
   return NotFound("unknown injection \"" + id + "\" in drill \"" + drill + "\"");
 }
 
-Result<WebhookOutcome> Service::IngestWebhook(std::string_view body) {
+void Service::IngestWebhook(std::string body, std::function<void(Result<WebhookOutcome>)> done) {
   // Stamp first: the receipt time is the gate measure, parsing must not add to it.
   const Timestamp received_at = clock_->Now();
   auto msg = ParseWebhook(body, limits_);
   if (!msg.ok()) {
     log_->Warn("webhook rejected", {{"err", msg.status().message()}});
-    return msg.status();
+    return done(msg.status());
   }
   std::vector<Notification> alerts;
   alerts.reserve(msg->alerts.size());
@@ -269,23 +280,29 @@ Result<WebhookOutcome> Service::IngestWebhook(std::string_view body) {
     n.receiver = msg->receiver;
     alerts.push_back(std::move(n));
   }
-  auto receipt = store_->InsertWebhook(received_at, body, alerts);
-  if (!receipt.ok()) {
-    StorageFailed("webhook", receipt.status(), "");
-    return receipt.status();
-  }
-  StorageOk();
-  metrics_->CountNotifications(receipt->stored, receipt->duplicates);
-  WebhookOutcome out{alerts.size(), receipt->stored.size(), receipt->duplicates, msg->receiver,
-                     msg->group_key};
-  for (const auto& n : receipt->stored) {
-    log_->Debug("notification stored", {{"alertname", n.AlertName()},
-                                        {"status", n.status},
-                                        {"fingerprint", n.fingerprint},
-                                        {"starts_at", FormatRfc3339(n.starts_at)}});
-  }
-  if (!receipt->stored.empty()) Changed();
-  return out;
+  WebhookOutcome out{alerts.size(), 0, 0, msg->receiver, msg->group_key};
+  store_->InsertWebhookAsync(
+      received_at, std::move(body), std::move(alerts),
+      [this, out = std::move(out), done = std::move(done)](Result<WebhookReceipt> receipt) mutable {
+        if (!receipt.ok()) {
+          StorageFailed("webhook", receipt.status(), "");
+          return done(receipt.status());
+        }
+        StorageOk();
+        metrics_->CountNotifications(receipt->stored, receipt->duplicates);
+        out.stored = receipt->stored.size();
+        out.duplicates = receipt->duplicates;
+        if (log_->Enabled(LogLevel::kDebug)) {
+          for (const auto& n : receipt->stored) {
+            log_->Debug("notification stored", {{"alertname", n.AlertName()},
+                                                {"status", n.status},
+                                                {"fingerprint", n.fingerprint},
+                                                {"starts_at", FormatRfc3339(n.starts_at)}});
+          }
+        }
+        if (!receipt->stored.empty()) Changed();
+        done(std::move(out));
+      });
 }
 
 Result<DrillResult> Service::EvaluateDrill(const Drill& drill, const Config& config,

@@ -27,8 +27,12 @@
 
 namespace alertgate {
 
-// Drill ids: 1-128 characters of letters, digits, '.', '_', ':', '-'.
+// Drill ids: 1-128 characters of letters, digits, '.', '_', ':', '-', and
+// not "." or "..".
 Status ValidateDrillId(std::string_view id);
+
+// How long before its drill started an injection's `at` may lie.
+inline constexpr Duration kMaxInjectionLead = std::chrono::hours(24);
 
 struct InjectRequest {
   std::string drill;
@@ -71,10 +75,12 @@ class Service {
   Result<Injection> Clear(const std::string& drill, const std::string& id,
                           std::optional<Timestamp> at);
 
-  // Parses, stamps and durably stores one Alertmanager delivery. Errors:
+  // Stamps, parses and durably stores one Alertmanager delivery. Parsing
+  // happens on the caller's thread; `done` runs once, after the group
+  // commit (on the store's thread) or at once for bad input. Errors:
   // kInvalidArgument / kTooLarge for bad input (nothing stored),
   // kUnavailable when storage failed (Alertmanager should retry).
-  Result<WebhookOutcome> IngestWebhook(std::string_view body);
+  void IngestWebhook(std::string body, std::function<void(Result<WebhookOutcome>)> done);
 
   // The results of one drill, evaluated now. kNotFound for an unknown drill.
   Result<DrillResult> Results(const std::string& drill);

@@ -8,6 +8,94 @@
 #include <cstdio>
 
 namespace alertgate {
+
+namespace sqlite_detail {
+
+// A prepared statement, finalized on scope exit.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  bool prepared() const { return rc_ == SQLITE_OK; }
+  void Bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void BindBlob(int i, std::string_view v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  // Binds without a copy: `v` must stay alive and unchanged until the
+  // statement is stepped to completion or reset.
+  void BindStatic(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
+  void BindStaticBlob(int i, std::string_view v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
+  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void Bind(int i, Timestamp t) { sqlite3_bind_int64(stmt_, i, ToUnixMillis(t)); }
+  void Bind(int i, const std::optional<Timestamp>& t) {
+    if (t) {
+      Bind(i, *t);
+    } else {
+      sqlite3_bind_null(stmt_, i);
+    }
+  }
+  void BindOptText(int i, const std::string& v) {
+    if (v.empty()) {
+      sqlite3_bind_null(stmt_, i);
+    } else {
+      Bind(i, v);
+    }
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(stmt_); }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  std::string Text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p == nullptr ? std::string() : std::string(p, sqlite3_column_bytes(stmt_, col));
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  Timestamp Time(int col) const { return FromUnixMillis(Int(col)); }
+  std::optional<Timestamp> OptTime(int col) const {
+    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
+    return Time(col);
+  }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_;
+};
+
+// The statements of the group commit, prepared once on the write connection.
+struct WriteStatements {
+  explicit WriteStatements(sqlite3* db)
+      : begin(db, "BEGIN IMMEDIATE"),
+        commit(db, "COMMIT"),
+        webhook(db, "INSERT INTO webhooks (received_at, body) VALUES (?, ?)"),
+        notification(
+            db,
+            "INSERT OR IGNORE INTO notifications (webhook_id, received_at, fingerprint, "
+            "starts_at, ends_at, status, receiver, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)") {}
+  bool prepared() const {
+    return begin.prepared() && commit.prepared() && webhook.prepared() && notification.prepared();
+  }
+  Stmt begin;
+  Stmt commit;
+  Stmt webhook;
+  Stmt notification;
+};
+
+}  // namespace sqlite_detail
+
+using sqlite_detail::Stmt;
+
 namespace {
 
 // Schema version 1. Timestamps are Unix milliseconds (INTEGER).
@@ -50,60 +138,6 @@ CREATE TABLE IF NOT EXISTS notifications (
 CREATE INDEX IF NOT EXISTS notifications_received ON notifications(received_at, id);
 PRAGMA user_version = 1;
 )sql";
-
-// A prepared statement, finalized on scope exit.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  bool prepared() const { return rc_ == SQLITE_OK; }
-  void Bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  void BindBlob(int i, std::string_view v) {
-    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  void Bind(int i, Timestamp t) { sqlite3_bind_int64(stmt_, i, ToUnixMillis(t)); }
-  void Bind(int i, const std::optional<Timestamp>& t) {
-    if (t) {
-      Bind(i, *t);
-    } else {
-      sqlite3_bind_null(stmt_, i);
-    }
-  }
-  void BindOptText(int i, const std::string& v) {
-    if (v.empty()) {
-      sqlite3_bind_null(stmt_, i);
-    } else {
-      Bind(i, v);
-    }
-  }
-  // SQLITE_ROW, SQLITE_DONE or an error code.
-  int Step() { return sqlite3_step(stmt_); }
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-
-  std::string Text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p == nullptr ? std::string() : std::string(p, sqlite3_column_bytes(stmt_, col));
-  }
-  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  Timestamp Time(int col) const { return FromUnixMillis(Int(col)); }
-  std::optional<Timestamp> OptTime(int col) const {
-    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
-    return Time(col);
-  }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
-};
 
 std::string StringsToJson(const std::vector<std::string>& items) {
   rapidjson::StringBuffer buf;
@@ -249,6 +283,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
           (store->read_db_ != nullptr ? sqlite3_errmsg(store->read_db_) : sqlite3_errstr(rc)));
     }
   }
+  store->writer_ = std::thread([raw = store.get()] { raw->WriterLoop(); });
   return store;
 }
 
@@ -283,7 +318,18 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenReadOnly(const std::string
   return Unavailable("cannot read database " + path + ": " + error);
 }
 
+SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
+
 SqliteStore::~SqliteStore() {
+  if (writer_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      stopping_ = true;
+      queue_cv_.notify_one();
+    }
+    writer_.join();
+  }
+  write_stmts_.reset();  // statements are finalized before their connection closes
   sqlite3_close(read_db_);
   sqlite3_close(db_);
 }
@@ -404,80 +450,84 @@ Status SqliteStore::ClearInjection(const std::string& drill, const std::string& 
   return Status::Ok();
 }
 
-// Group commit: concurrent callers queue their webhooks; one of them (the
-// leader) writes everything queued in one transaction and one fsync, then
-// hands each caller its own receipt. Every caller still returns only after
-// its webhook is committed, so acknowledging it stays safe; under load the
-// cost of the fsync is shared instead of paid per request.
-Result<WebhookReceipt> SqliteStore::InsertWebhook(Timestamp received_at, std::string_view body,
-                                                  const std::vector<Notification>& alerts) {
-  PendingWebhook me{received_at, body, &alerts, std::nullopt};
-  std::unique_lock<std::mutex> lock(batch_mu_);
-  queue_.push_back(&me);
-  while (!me.result && leader_active_) batch_cv_.wait(lock);
-  if (me.result) return std::move(*me.result);
-  leader_active_ = true;
-  while (!me.result) {
-    std::vector<PendingWebhook*> batch;
+// Group commit: callers queue their webhooks; the writer thread writes
+// everything queued in one transaction and one fsync, then hands each caller
+// its own receipt. A caller hears back only after its webhook is committed,
+// so acknowledging it stays safe; under load the cost of the fsync is shared
+// instead of paid per request, and no caller's thread waits for it.
+void SqliteStore::InsertWebhookAsync(Timestamp received_at, std::string body,
+                                     std::vector<Notification> alerts, WebhookDone done) {
+  if (!writer_.joinable()) {
+    done(Unavailable("storing webhook: the database is open read-only"));
+    return;
+  }
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  queue_.push_back(
+      PendingWebhook{received_at, std::move(body), std::move(alerts), std::move(done)});
+  queue_cv_.notify_one();
+}
+
+void SqliteStore::WriterLoop() {
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  while (true) {
+    queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and everything queued was written
+    std::vector<PendingWebhook> batch;
     while (!queue_.empty() && batch.size() < kMaxBatch) {
-      batch.push_back(queue_.front());
+      batch.push_back(std::move(queue_.front()));
       queue_.pop_front();
     }
     lock.unlock();
     std::vector<Result<WebhookReceipt>> results = CommitBatch(batch);
+    for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
     lock.lock();
-    // Results are handed over under batch_mu_, which every waiter holds
-    // when it looks at its own.
-    for (size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
-    batch_cv_.notify_all();
   }
-  leader_active_ = false;
-  batch_cv_.notify_all();  // someone still queued becomes the next leader
-  return std::move(*me.result);
 }
 
-std::vector<Result<WebhookReceipt>> SqliteStore::CommitBatch(
-    const std::vector<PendingWebhook*>& batch) {
+std::vector<Result<WebhookReceipt>> SqliteStore::CommitBatch(std::vector<PendingWebhook>& batch) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (!write_stmts_) write_stmts_ = std::make_unique<sqlite_detail::WriteStatements>(db_);
+  sqlite_detail::WriteStatements& st = *write_stmts_;
   std::vector<WebhookReceipt> receipts(batch.size());
+  std::string labels;
   Status status = [&]() -> Status {
-    AG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Stmt w(db_, "INSERT INTO webhooks (received_at, body) VALUES (?, ?)");
-    Stmt n(db_,
-           "INSERT OR IGNORE INTO notifications (webhook_id, received_at, fingerprint, "
-           "starts_at, ends_at, status, receiver, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!w.prepared() || !n.prepared()) return Error("storing webhook");
+    if (!st.prepared()) return Error("storing webhook");
+    st.begin.Reset();
+    if (st.begin.Step() != SQLITE_DONE) return Error("storing webhook: BEGIN");
     for (size_t i = 0; i < batch.size(); ++i) {
-      const PendingWebhook& p = *batch[i];
+      PendingWebhook& p = batch[i];
       WebhookReceipt& receipt = receipts[i];
-      w.Reset();
-      w.Bind(1, p.received_at);
-      w.BindBlob(2, p.body);
-      if (w.Step() != SQLITE_DONE) return Error("storing webhook");
+      st.webhook.Reset();
+      st.webhook.Bind(1, p.received_at);
+      st.webhook.BindStaticBlob(2, p.body);
+      if (st.webhook.Step() != SQLITE_DONE) return Error("storing webhook");
       receipt.webhook_id = sqlite3_last_insert_rowid(db_);
-      for (const auto& a : *p.alerts) {
+      for (auto& a : p.alerts) {
+        labels = LabelsToJson(a.labels);
+        auto& n = st.notification;
         n.Reset();
         n.Bind(1, receipt.webhook_id);
         n.Bind(2, p.received_at);
-        n.Bind(3, a.fingerprint);
+        n.BindStatic(3, a.fingerprint);
         n.Bind(4, a.starts_at);
         n.Bind(5, a.ends_at);
-        n.Bind(6, a.status);
-        n.Bind(7, a.receiver);
-        n.Bind(8, LabelsToJson(a.labels));
+        n.BindStatic(6, a.status);
+        n.BindStatic(7, a.receiver);
+        n.BindStatic(8, labels);
         if (n.Step() != SQLITE_DONE) return Error("storing notifications");
         if (sqlite3_changes(db_) == 0) {
           ++receipt.duplicates;
           continue;
         }
-        Notification stored = a;
-        stored.id = sqlite3_last_insert_rowid(db_);
-        stored.webhook_id = receipt.webhook_id;
-        stored.received_at = p.received_at;
-        receipt.stored.push_back(std::move(stored));
+        a.id = sqlite3_last_insert_rowid(db_);
+        a.webhook_id = receipt.webhook_id;
+        a.received_at = p.received_at;
+        receipt.stored.push_back(std::move(a));  // the batch's copy is not needed after this
       }
     }
-    return Exec("COMMIT");
+    st.commit.Reset();
+    if (st.commit.Step() != SQLITE_DONE) return Error("storing webhook: COMMIT");
+    return Status::Ok();
   }();
   std::vector<Result<WebhookReceipt>> results;
   results.reserve(batch.size());

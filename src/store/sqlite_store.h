@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/store.h"
@@ -14,6 +15,9 @@
 struct sqlite3;
 
 namespace alertgate {
+namespace sqlite_detail {
+struct WriteStatements;
+}
 
 class SqliteStore final : public Store {
  public:
@@ -37,14 +41,14 @@ class SqliteStore final : public Store {
   Result<std::vector<Injection>> ListInjections(const std::string& drill) override;
   Status InsertInjection(const Injection& injection) override;
   Status ClearInjection(const std::string& drill, const std::string& id, Timestamp at) override;
-  Result<WebhookReceipt> InsertWebhook(Timestamp received_at, std::string_view body,
-                                       const std::vector<Notification>& alerts) override;
+  void InsertWebhookAsync(Timestamp received_at, std::string body, std::vector<Notification> alerts,
+                          WebhookDone done) override;
   Result<std::vector<Notification>> ListNotifications(Timestamp from, Timestamp to) override;
   Result<RetentionStats> DeleteOlderThan(Timestamp cutoff, Duration lookback) override;
   Status Ping() override;
 
  private:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  explicit SqliteStore(sqlite3* db);
   Status Exec(const char* sql);           // REQUIRES: mu_ held
   Status Error(const std::string& what);  // REQUIRES: mu_ held
 
@@ -57,28 +61,34 @@ class SqliteStore final : public Store {
   };
   ReadConn Reader();
 
-  // One webhook waiting for the group commit (see InsertWebhook).
+  // One webhook waiting for the group commit.
   struct PendingWebhook {
     Timestamp received_at;
-    std::string_view body;
-    const std::vector<Notification>* alerts;
-    std::optional<Result<WebhookReceipt>> result;  // set once its batch committed or failed
+    std::string body;
+    std::vector<Notification> alerts;
+    WebhookDone done;
   };
   static constexpr size_t kMaxBatch = 512;
   // Writes `batch` in one transaction and returns each webhook's result, in
-  // order. Takes mu_; reads the batch's inputs only (results are set by the
-  // caller under batch_mu_).
-  std::vector<Result<WebhookReceipt>> CommitBatch(const std::vector<PendingWebhook*>& batch);
+  // order; the stored notifications are moved out of the batch into the
+  // receipts. Takes mu_.
+  std::vector<Result<WebhookReceipt>> CommitBatch(std::vector<PendingWebhook>& batch);
+  // The group commit: takes whatever is queued (up to kMaxBatch), commits it
+  // and hands out the receipts, until the store is destroyed. The writer
+  // thread only; started by Open.
+  void WriterLoop();
 
   std::mutex mu_;  // the write connection, serialized
   sqlite3* db_;
-  std::mutex read_mu_;          // the read connection, serialized
+  std::unique_ptr<sqlite_detail::WriteStatements> write_stmts_;  // GUARDED_BY(mu_); lazily
+  std::mutex read_mu_;                                           // the read connection, serialized
   sqlite3* read_db_ = nullptr;  // WAL lets it read beside the writer
 
-  std::mutex batch_mu_;
-  std::condition_variable batch_cv_;
-  std::deque<PendingWebhook*> queue_;  // GUARDED_BY(batch_mu_)
-  bool leader_active_ = false;         // GUARDED_BY(batch_mu_)
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<PendingWebhook> queue_;  // GUARDED_BY(queue_mu_)
+  bool stopping_ = false;             // GUARDED_BY(queue_mu_)
+  std::thread writer_;                // joined by the destructor after the queue drained
 };
 
 }  // namespace alertgate

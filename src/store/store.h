@@ -6,6 +6,7 @@
 // answers 503 and Alertmanager retries. Implementations are thread-safe.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,9 @@ struct RetentionStats {
   std::vector<std::string> drill_ids;  // the drills removed
 };
 
+// Called once with the outcome of an asynchronous webhook insert.
+using WebhookDone = std::function<void(Result<WebhookReceipt>)>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -54,9 +58,16 @@ class Store {
 
   // Stores the raw body and, in the same transaction, each alert as a
   // notification unless its (fingerprint, startsAt, status) is already stored:
-  // the first receipt counts, resends are counted as duplicates.
-  virtual Result<WebhookReceipt> InsertWebhook(Timestamp received_at, std::string_view body,
-                                               const std::vector<Notification>& alerts) = 0;
+  // the first receipt counts, resends are counted as duplicates. Deliveries
+  // arriving together share one transaction and one fsync (group commit).
+  // `done` runs exactly once, on a thread of the store's, after the commit
+  // (or its failure): only then may the delivery be acknowledged. It must
+  // not block and must not call back into the store.
+  virtual void InsertWebhookAsync(Timestamp received_at, std::string body,
+                                  std::vector<Notification> alerts, WebhookDone done) = 0;
+  // InsertWebhookAsync, waiting for the outcome (tests, tools).
+  Result<WebhookReceipt> InsertWebhook(Timestamp received_at, std::string_view body,
+                                       const std::vector<Notification>& alerts);
   // Notifications received in [from, to], ordered by (received_at, id).
   virtual Result<std::vector<Notification>> ListNotifications(Timestamp from, Timestamp to) = 0;
 

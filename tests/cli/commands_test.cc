@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "app/app.h"
+#include "core/time.h"
 #include "test_util.h"
 
 namespace alertgate {
@@ -101,10 +102,15 @@ TEST_F(CommandsTest, UsageErrorExitsTwo) {
   EXPECT_EQ(RunAlertgate("report --drill=x --format=pdf").exit_code, 2);
 }
 
+// A fault time whose 5-minute window has closed.
+std::string TenMinutesAgo() {
+  return FormatRfc3339(SystemClock().Now() - std::chrono::minutes(10));
+}
+
 TEST_F(CommandsTest, ReportExitCodeFollowsTheVerdict) {
   ASSERT_EQ(RunAlertgate("drill start --drill=d1 " + url_).exit_code, 0);
   ASSERT_EQ(
-      RunAlertgate("inject --drill=d1 --scenario=A --at=2020-01-01T00:00:00Z " + url_).exit_code,
+      RunAlertgate("inject --drill=d1 --scenario=A --at=" + TenMinutesAgo() + " " + url_).exit_code,
       0);
   // Silent long ago: the drill failed.
   auto md = RunAlertgate("report --drill=d1 --format=markdown " + url_);
@@ -121,7 +127,7 @@ TEST_F(CommandsTest, ReportExitCodeFollowsTheVerdict) {
 TEST_F(CommandsTest, ReportOfflineFromStorageWritesTheFile) {
   ASSERT_EQ(RunAlertgate("drill start --drill=d1 " + url_).exit_code, 0);
   ASSERT_EQ(
-      RunAlertgate("inject --drill=d1 --scenario=A --at=2020-01-01T00:00:00Z " + url_).exit_code,
+      RunAlertgate("inject --drill=d1 --scenario=A --at=" + TenMinutesAgo() + " " + url_).exit_code,
       0);
   const std::string out = dir_.File("report.xml");
   auto r = RunAlertgate("report --drill=d1 --format=junit --storage.path=" + dir_.File("data") +

@@ -17,6 +17,8 @@
 #include <set>
 #include <thread>
 
+#include "core/clock.h"
+#include "core/time.h"
 #include "test_util.h"
 
 namespace alertgate {
@@ -43,14 +45,15 @@ std::string WebhookBody(const std::string& fingerprint) {
          fingerprint + R"("}]})";
 }
 
-// Injection n says it was applied n seconds after this instant, so its
-// window is long closed and its verdict does not depend on when the request
-// happened to arrive: the crash run and the reference run must agree on it.
+// Injection n says it was applied n seconds after an instant two hours
+// before the test began, so its window is long closed and its verdict does
+// not depend on when the request happened to arrive: the crash run and the
+// reference run must agree on it. (An injection may lie at most a day
+// before its drill started.)
 std::string InjectionAt(int n) {
-  const int h = n / 3600, m = n / 60 % 60, sec = n % 60;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "2020-01-01T%02d:%02d:%02dZ", h, m, sec);
-  return buf;
+  static const Timestamp base =
+      std::chrono::floor<std::chrono::seconds>(SystemClock().Now()) - std::chrono::hours(2);
+  return FormatRfc3339(base + std::chrono::seconds(n)).substr(0, 19) + "Z";  // whole seconds
 }
 
 std::string InjectionBody(const std::string& key, int n) {

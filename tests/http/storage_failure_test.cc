@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "config/config.h"
+#include "http/api.h"
 #include "http/server.h"
 #include "metrics/metrics.h"
 #include "service/service.h"
@@ -31,8 +32,9 @@ class StorageFailureTest : public ::testing::Test {
     metrics_ = std::make_unique<Metrics>(std::make_shared<prometheus::Registry>());
     service_ = std::make_unique<Service>(failing_.get(), &clock_, metrics_.get(), &log_,
                                          std::make_shared<const Config>(*cfg));
-    http_ = std::make_unique<HttpServer>(service_.get(), metrics_.get(), &log_, HttpOptions{},
-                                         [] { return Status::Ok(); });
+    http_ = std::make_unique<HttpServer>(
+        ApiRoutes(service_.get(), metrics_.get(), [] { return Status::Ok(); }), metrics_.get(),
+        &log_, HttpOptions{});
     ASSERT_TRUE(http_->Bind({"127.0.0.1", 0}).ok());
     thread_ = std::thread([this] { http_->Serve(); });
     client_ = std::make_unique<httplib::Client>("127.0.0.1", http_->port());

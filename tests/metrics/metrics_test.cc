@@ -103,14 +103,19 @@ TEST_F(MetricsTest, SeriesThatNoLongerApplyAreRemoved) {
 }
 
 TEST_F(MetricsTest, CountsWebhooksNotificationsAndStorageErrors) {
-  metrics_.CountWebhookRequest(200);
-  metrics_.CountWebhookRequest(503);
+  metrics_.CountHttpRequest("/api/v1/webhook", 200, 0.001);
+  metrics_.CountHttpRequest("/api/v1/webhook", 503, 0.002);
+  metrics_.CountHttpRequest("/api/v1/drills", 503, 0.002);  // not a webhook
   Notification n;
   n.status = "firing";
   metrics_.CountNotifications({n, n}, 3);
   metrics_.CountStorageError("webhook");
   const std::string text = metrics_.Serialize();
   EXPECT_TRUE(Contains(text, R"(alertgate_webhook_requests_total{code="503"} 1)"));
+  EXPECT_TRUE(
+      Contains(text, R"(alertgate_http_requests_total{code="503",handler="/api/v1/drills"} 1)"));
+  EXPECT_TRUE(Contains(
+      text, R"(alertgate_http_request_duration_seconds_count{handler="/api/v1/webhook"} 2)"));
   EXPECT_TRUE(Contains(text, R"(alertgate_notifications_total{status="firing"} 2)"));
   EXPECT_TRUE(Contains(text, "alertgate_notifications_duplicate_total 3"));
   EXPECT_TRUE(Contains(text, R"(alertgate_storage_errors_total{operation="webhook"} 1)"));
@@ -121,7 +126,9 @@ TEST_F(MetricsTest, CountsWebhooksNotificationsAndStorageErrors) {
 // must find nothing to complain about in the exposition.
 TEST_F(MetricsTest, PromtoolCheckMetricsReportsNothing) {
   metrics_.PublishDrill(PassedDrill());
-  metrics_.CountWebhookRequest(200);
+  metrics_.CountHttpRequest("/api/v1/webhook", 200, 0.001);
+  metrics_.SetHttpConnections(3);
+  metrics_.CountHttpConnectionRejected();
   metrics_.SetConfigReload(true, kT0);
   testing::TempDir dir;
   const std::string in = dir.File("metrics.txt");

@@ -24,7 +24,7 @@ class FailingStore final : public Store {
 
   void FailWrites(bool fail) { fail_writes_.store(fail); }
   void FailReads(bool fail) { fail_reads_.store(fail); }
-  // Calls to InsertWebhook so far, failed ones included.
+  // Webhook inserts so far, failed ones included.
   size_t webhook_writes() const { return webhook_writes_.load(); }
 
   Result<std::optional<Drill>> GetDrill(const std::string& id) override {
@@ -55,11 +55,11 @@ class FailingStore final : public Store {
     if (fail_writes_.load()) return WriteFailure();
     return inner_->ClearInjection(drill, id, at);
   }
-  Result<WebhookReceipt> InsertWebhook(Timestamp received_at, std::string_view body,
-                                       const std::vector<Notification>& alerts) override {
+  void InsertWebhookAsync(Timestamp received_at, std::string body, std::vector<Notification> alerts,
+                          WebhookDone done) override {
     webhook_writes_.fetch_add(1);
-    if (fail_writes_.load()) return WriteFailure();
-    return inner_->InsertWebhook(received_at, body, alerts);
+    if (fail_writes_.load()) return done(WriteFailure());
+    inner_->InsertWebhookAsync(received_at, std::move(body), std::move(alerts), std::move(done));
   }
   Result<std::vector<Notification>> ListNotifications(Timestamp from, Timestamp to) override {
     if (fail_reads_.load()) return ReadFailure();
