@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for
 # FUZZ_SECONDS (default 20), seeded from fuzz/corpus/<target>/ and replaying
 # every file in fuzz/regressions/<target>/ first. Exits non-zero on a crash;
-# the crashing input is left in build-fuzz/crashes/ -- add it to
+# the crashing input is left in <build dir>/crashes/ -- add it to
 # fuzz/regressions/<target>/ together with the fix.
 #
 # FUZZ_SEED (default 1) fixes libFuzzer's random seed, so a CI failure can be
@@ -14,25 +14,34 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH="${FUZZ_SECONDS:-20}"
 SEED="${FUZZ_SEED:-1}"
 TARGETS="${FUZZ_TARGETS:-webhook matchers duration time config requests http_request authorization}"
-CC=clang CXX=clang++ BUILD_DIR=build-fuzz BUILD_TYPE=RelWithDebInfo \
-  scripts/build.sh -DALERTGATE_FUZZ=ON -DALERTGATE_BUILD_TESTS=OFF
-mkdir -p build-fuzz/crashes
+# FUZZ_BUILD_DIR (default build-fuzz) and FUZZ_BUILD_TYPE / FUZZ_CMAKE_ARGS
+# let a caller build the targets in an existing clang build with the same
+# settings (scripts/test.sh reuses its sanitizer build); by default the
+# targets get a build of their own.
+BUILD="${FUZZ_BUILD_DIR:-build-fuzz}"
+fuzz_targets=()
+for target in $TARGETS; do fuzz_targets+=("${target}_fuzz"); done
+# shellcheck disable=SC2086  # FUZZ_CMAKE_ARGS is a list of -D options
+CC=clang CXX=clang++ BUILD_DIR="$BUILD" BUILD_TYPE="${FUZZ_BUILD_TYPE:-RelWithDebInfo}" \
+  scripts/build.sh -DALERTGATE_FUZZ=ON ${FUZZ_CMAKE_ARGS:--DALERTGATE_BUILD_TESTS=OFF} \
+  --target "${fuzz_targets[@]}"
+mkdir -p "$BUILD/crashes"
 status=0
 for target in $TARGETS; do
-  work="build-fuzz/corpus/$target"
+  work="$BUILD/corpus/$target"
   mkdir -p "$work"
   dirs=("$work" "fuzz/corpus/$target")
   if [ -d "fuzz/regressions/$target" ] && [ -n "$(ls -A "fuzz/regressions/$target")" ]; then
     echo "== $target: replaying fuzz/regressions/$target"
-    "build-fuzz/${target}_fuzz" -runs=0 "fuzz/regressions/$target"/* || status=1
+    "$BUILD/${target}_fuzz" -runs=0 "fuzz/regressions/$target"/* || status=1
   fi
   echo "== $target: fuzzing for ${SECONDS_EACH}s (seed $SEED)"
-  if ! "build-fuzz/${target}_fuzz" -max_total_time="$SECONDS_EACH" -seed="$SEED" -max_len=65536 \
+  if ! "$BUILD/${target}_fuzz" -max_total_time="$SECONDS_EACH" -seed="$SEED" -max_len=65536 \
       -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-      -artifact_prefix="build-fuzz/crashes/${target}-" "${dirs[@]}" 2>"build-fuzz/$target.log"; then
-    echo "FUZZ FAILURE in $target:"; tail -40 "build-fuzz/$target.log"; status=1
+      -artifact_prefix="$BUILD/crashes/${target}-" "${dirs[@]}" 2>"$BUILD/$target.log"; then
+    echo "FUZZ FAILURE in $target:"; tail -40 "$BUILD/$target.log"; status=1
   else
-    grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "build-fuzz/$target.log" | tr '\n' ' '; echo
+    grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$BUILD/$target.log" | tr '\n' ' '; echo
   fi
 done
 exit $status

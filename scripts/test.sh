@@ -23,19 +23,25 @@ tests/grafana/check_dashboard.sh --alertgate-bin=build/alertgate
 step "the demo drill (README command 1), then every Grafana panel's query against its Prometheus"
 CHECK_DASHBOARD=1 DATA_DIR="$(mktemp -d)" scripts/demo.sh
 
-step "the same tests under ASan + UBSan, e2e included (the sanitized alertgate binary serves real Alertmanagers)"
-BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DALERTGATE_SANITIZE=ON
+# One clang build serves both the sanitizer run and the fuzzers: ASan + UBSan
+# everywhere, with libFuzzer's coverage instrumentation, so the fuzz targets
+# link from the same objects.
+SAN_ARGS=(-DALERTGATE_SANITIZE=ON -DALERTGATE_FUZZ=ON)
+step "the same tests under ASan + UBSan (clang), e2e included (the sanitized alertgate binary serves real Alertmanagers)"
+CC=clang CXX=clang++ BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh "${SAN_ARGS[@]}"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j2 --timeout 600
 
-step "concurrency tests under TSan"
-BUILD_DIR=build-tsan BUILD_TYPE=Debug scripts/build.sh -DALERTGATE_TSAN=ON
+step "concurrency tests under TSan (clang: GCC's TSan refuses the fences in Asio)"
+CC=clang CXX=clang++ BUILD_DIR=build-tsan BUILD_TYPE=Debug scripts/build.sh -DALERTGATE_TSAN=ON \
+  --target alertgate_tests alertgate
 TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp" \
   ctest --test-dir build-tsan --output-on-failure -j2 --timeout 600 -LE e2e \
   -R 'ServerTest|FrontEndTest|StorageFailureTest|SqliteStoreTest|Kill9Test|CommandsTest|ConcurrentLines|BadInput|AuthenticatorTest.Concurrent'
 
-step "fuzz every parser for ${FUZZ_SECONDS:=15}s each"
-FUZZ_SECONDS=$FUZZ_SECONDS scripts/fuzz.sh
+step "fuzz every parser for ${FUZZ_SECONDS:=15}s each (targets from the sanitizer build)"
+FUZZ_SECONDS=$FUZZ_SECONDS FUZZ_BUILD_DIR=build-asan FUZZ_BUILD_TYPE=Debug \
+  FUZZ_CMAKE_ARGS="${SAN_ARGS[*]}" scripts/fuzz.sh
 
 step "all passed"
 # One closing line for CI: the main suite's count (the sanitizer reruns and

@@ -1,5 +1,7 @@
 #include "test_util.h"
 
+#include "core/file.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -24,15 +26,16 @@ extern char** environ;
 namespace alertgate::testing {
 
 std::string FixturePath(const std::string& relative) {
-  return std::string(ALERTGATE_SOURCE_DIR) + "/fixtures/" + relative;
+  // Appended piece by piece: GCC 12 warns falsely (-Warray-bounds,
+  // -Wstringop-overflow) on an inlined operator+ chain that starts at a literal.
+  std::string path = ALERTGATE_SOURCE_DIR;
+  return path.append("/fixtures/").append(relative);
 }
 
 std::string ReadFixture(const std::string& relative) {
-  std::ifstream in(FixturePath(relative), std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot read fixture " << relative;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = ReadFile(FixturePath(relative));
+  EXPECT_TRUE(text.ok()) << "cannot read fixture " << relative << ": " << text.status().ToString();
+  return text.ok() ? std::move(text).value() : std::string();
 }
 
 TempDir::TempDir() {
@@ -139,6 +142,38 @@ bool RawConnection::ClosedByPeer(std::chrono::milliseconds timeout) {
   while (Fill(deadline)) {
   }
   return eof_;
+}
+
+CommandResult RunCommand(const std::string& command) {
+  TempDir dir;
+  const std::string out = dir.File("stdout");
+  const std::string err = dir.File("stderr");
+  std::string shell = "(";
+  shell.append(command).append(") >").append(out).append(" 2>").append(err);
+  CommandResult r;
+  const int st = std::system(shell.c_str());
+  r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  if (auto o = ReadFile(out); o.ok()) r.out = std::move(o).value();
+  if (auto e = ReadFile(err); e.ok()) r.err = std::move(e).value();
+  return r;
+}
+
+CommandResult RunAlertgate(const std::string& args) {
+  std::string command = ALERTGATE_BINARY;
+  command.append(" ").append(args);
+  return RunCommand(command);
+}
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
 }
 
 int StatusOf(const std::string& response) {

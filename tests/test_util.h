@@ -128,6 +128,21 @@ class RawConnection {
   std::string buffer_;
 };
 
+// What a command printed and how it ended.
+struct CommandResult {
+  int exit_code = -1;  // the exit status; -1 when it did not exit normally
+  std::string out;     // its stdout
+  std::string err;     // its stderr
+  std::string output() const { return out + err; }
+};
+
+// Runs `command` with /bin/sh and collects stdout and stderr separately.
+CommandResult RunCommand(const std::string& command);
+// Runs the alertgate binary under test with `args` (shell words).
+CommandResult RunAlertgate(const std::string& args);
+// `s` quoted for the shell: '...' with embedded quotes escaped.
+std::string ShellQuote(const std::string& s);
+
 // The status code of a response returned by ReadResponse ("HTTP/1.1 413 ..." → 413).
 int StatusOf(const std::string& response);
 // The body of such a response.

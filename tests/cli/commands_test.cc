@@ -15,23 +15,7 @@
 namespace alertgate {
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
-
-Outcome RunAlertgate(const std::string& args) {
-  const std::string cmd = std::string(ALERTGATE_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  Outcome o;
-  if (p == nullptr) return o;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
-  const int st = pclose(p);
-  o.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return o;
-}
+using testing::RunAlertgate;
 
 class CommandsTest : public ::testing::Test {
  protected:
@@ -87,13 +71,13 @@ TEST_F(CommandsTest, RejectionExitsOneWithTheServersReason) {
   ASSERT_EQ(RunAlertgate("drill start --drill=d1 " + url_).exit_code, 0);
   auto r = RunAlertgate("inject --drill=d1 --scenario=Q " + url_);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.out.find("unknown scenario \"Q\""), std::string::npos) << r.out;
+  EXPECT_NE(r.output().find("unknown scenario \"Q\""), std::string::npos) << r.output();
 }
 
 TEST_F(CommandsTest, UnreachableServerExitsThreeLoudly) {
   auto r = RunAlertgate("inject --drill=d1 --scenario=A --url=http://127.0.0.1:1 --attempts=1");
   EXPECT_EQ(r.exit_code, 3);
-  EXPECT_NE(r.out.find("did not answer"), std::string::npos) << r.out;
+  EXPECT_NE(r.output().find("did not answer"), std::string::npos) << r.output();
 }
 
 TEST_F(CommandsTest, UsageErrorExitsTwo) {
@@ -114,9 +98,9 @@ TEST_F(CommandsTest, ReportExitCodeFollowsTheVerdict) {
       0);
   // Silent long ago: the drill failed.
   auto md = RunAlertgate("report --drill=d1 --format=markdown " + url_);
-  EXPECT_EQ(md.exit_code, 1) << md.out;
-  EXPECT_NE(md.out.find("# Game day d1"), std::string::npos);
-  EXPECT_NE(md.out.find("drill d1: fail"), std::string::npos);
+  EXPECT_EQ(md.exit_code, 1) << md.output();
+  EXPECT_NE(md.output().find("# Game day d1"), std::string::npos);
+  EXPECT_NE(md.output().find("drill d1: fail"), std::string::npos);
   // Pending (nothing injected in an open drill) is not a pass either.
   ASSERT_EQ(RunAlertgate("drill start --drill=d2 " + url_).exit_code, 0);
   EXPECT_EQ(RunAlertgate("report --drill=d2 " + url_).exit_code, 1);
@@ -132,14 +116,14 @@ TEST_F(CommandsTest, ReportOfflineFromStorageWritesTheFile) {
   const std::string out = dir_.File("report.xml");
   auto r = RunAlertgate("report --drill=d1 --format=junit --storage.path=" + dir_.File("data") +
                         " --config.file=" + dir_.File("alertgate.yml") + " --output=" + out);
-  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.exit_code, 1) << r.output();
   std::ifstream in(out);
   std::stringstream ss;
   ss << in.rdbuf();
   EXPECT_NE(ss.str().find("<failure type=\"silent\""), std::string::npos) << ss.str();
   auto missing = RunAlertgate("report --drill=d1 --storage.path=" + dir_.File("nowhere"));
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_NE(missing.out.find("no database"), std::string::npos) << missing.out;
+  EXPECT_NE(missing.output().find("no database"), std::string::npos) << missing.output();
 }
 
 }  // namespace

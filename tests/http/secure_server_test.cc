@@ -151,22 +151,6 @@ TEST_F(SecureServerTest, PlainHttpIsNotServed) {
   EXPECT_TRUE(!r || r->status != 200);
 }
 
-struct CliRun {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
-
-// Runs `alertgate <args>` and collects its exit code and output.
-CliRun RunCli(const std::string& args) {
-  const std::string cmd = std::string(ALERTGATE_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, "popen failed"};
-  char buf[512];
-  std::string out;
-  while (fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  const int st = pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
-}
 
 // An --http.config.file for `user` (its password in a file next to it),
 // trusting the test CA.
@@ -182,16 +166,16 @@ std::string HttpConfigFor(const testing::TempDir& dir, const std::string& user,
 
 TEST_F(SecureServerTest, RunnerCliUsesHttpConfigFile) {
   const std::string runner = HttpConfigFor(dir_, "runner", kRunnerPassword);
-  CliRun run = RunCli("drill start --drill=cli --url=" + url_ + " --http.config.file=" + runner);
-  EXPECT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_EQ(run.output.rfind("drill cli started", 0), 0u) << run.output;
+  testing::CommandResult run = testing::RunAlertgate("drill start --drill=cli --url=" + url_ + " --http.config.file=" + runner);
+  EXPECT_EQ(run.exit_code, 0) << run.output();
+  EXPECT_EQ(run.output().rfind("drill cli started", 0), 0u) << run.output();
   // Without credentials the same call is refused (exit 1, rejected).
   testing::WriteFile(dir_.File("ca-only.yml"),
                      "tls_config:\n  ca_file: " + testing::FixturePath("web/ca.crt") + "\n");
-  run = RunCli("drill start --drill=cli2 --url=" + url_ +
+  run = testing::RunAlertgate("drill start --drill=cli2 --url=" + url_ +
                " --http.config.file=" + dir_.File("ca-only.yml"));
-  EXPECT_EQ(run.exit_code, 1) << run.output;
-  EXPECT_NE(run.output.find("HTTP 401"), std::string::npos) << run.output;
+  EXPECT_EQ(run.exit_code, 1) << run.output();
+  EXPECT_NE(run.output().find("HTTP 401"), std::string::npos) << run.output();
 }
 
 // A viewer's credentials are enough for the report and for lint --drill;
@@ -199,29 +183,29 @@ TEST_F(SecureServerTest, RunnerCliUsesHttpConfigFile) {
 TEST_F(SecureServerTest, ReportAndLintReadResultsWithHttpConfigFile) {
   const std::string runner = HttpConfigFor(dir_, "runner", kRunnerPassword);
   ASSERT_EQ(
-      RunCli("drill start --drill=cli --url=" + url_ + " --http.config.file=" + runner).exit_code,
+      testing::RunAlertgate("drill start --drill=cli --url=" + url_ + " --http.config.file=" + runner).exit_code,
       0);
   const std::string viewer = HttpConfigFor(dir_, "grafana", kGrafanaPassword);
   testing::WriteFile(dir_.File("ca-only.yml"),
                      "tls_config:\n  ca_file: " + testing::FixturePath("web/ca.crt") + "\n");
   const std::string report = "report --drill=cli --format=json --url=" + url_;
-  CliRun run = RunCli(report + " --http.config.file=" + viewer);
-  EXPECT_EQ(run.exit_code, 1) << run.output;  // a drill with no injections is pending
-  EXPECT_NE(run.output.find(R"("drill": "cli")"), std::string::npos) << run.output;
-  run = RunCli(report + " --http.config.file=" + dir_.File("ca-only.yml"));
-  EXPECT_EQ(run.exit_code, 2) << run.output;
-  EXPECT_NE(run.output.find("401"), std::string::npos) << run.output;
+  testing::CommandResult run = testing::RunAlertgate(report + " --http.config.file=" + viewer);
+  EXPECT_EQ(run.exit_code, 1) << run.output();  // a drill with no injections is pending
+  EXPECT_NE(run.output().find(R"("drill": "cli")"), std::string::npos) << run.output();
+  run = testing::RunAlertgate(report + " --http.config.file=" + dir_.File("ca-only.yml"));
+  EXPECT_EQ(run.exit_code, 2) << run.output();
+  EXPECT_NE(run.output().find("401"), std::string::npos) << run.output();
 
   const std::string examples = testing::FixturePath("../rules/examples/");
   const std::string lint = "lint --config.file=" + examples +
                            "alertgate.yml --prometheus.config=" + examples +
                            "prometheus.yml --alertmanager.config=" + examples +
                            "alertmanager.yml --alertgate.url=" + url_ + " --drill=cli";
-  run = RunCli(lint + " --http.config.file=" + viewer);
-  EXPECT_EQ(run.exit_code, 0) << run.output;
-  run = RunCli(lint + " --http.config.file=" + dir_.File("ca-only.yml"));
-  EXPECT_EQ(run.exit_code, 2) << run.output;
-  EXPECT_NE(run.output.find("401"), std::string::npos) << run.output;
+  run = testing::RunAlertgate(lint + " --http.config.file=" + viewer);
+  EXPECT_EQ(run.exit_code, 0) << run.output();
+  run = testing::RunAlertgate(lint + " --http.config.file=" + dir_.File("ca-only.yml"));
+  EXPECT_EQ(run.exit_code, 2) << run.output();
+  EXPECT_NE(run.output().find("401"), std::string::npos) << run.output();
 }
 
 }  // namespace

@@ -10,37 +10,22 @@
 
 #include "lint/alertmanager_setup.h"
 #include "lint/lint_test_util.h"
+#include "test_util.h"
 
 namespace alertgate {
 namespace {
 
 bool HaveAmtool() { return system("amtool --version >/dev/null 2>&1") == 0; }
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
+using testing::ShellQuote;
 
 // The receivers amtool prints for `labels`, comma-separated.
 std::string Amtool(const std::string& config, const Labels& labels) {
   std::string cmd = "amtool config routes test --config.file=" + ShellQuote(config);
   for (const auto& [k, v] : labels) cmd += " " + ShellQuote(k + "=\"" + v + "\"");
-  cmd += " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return "<popen failed>";
-  std::string out;
-  char buf[512];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int st = pclose(p);
-  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) return "<amtool failed: " + out + ">";
+  const testing::CommandResult r = testing::RunCommand(cmd);
+  std::string out = r.out;
+  if (r.exit_code != 0) return "<amtool failed: " + r.output() + ">";
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out;
 }

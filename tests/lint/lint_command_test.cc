@@ -15,30 +15,8 @@
 namespace alertgate {
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-Outcome RunLint(const std::string& args) {
-  testing::TempDir dir;
-  const std::string cmd =
-      std::string(ALERTGATE_BINARY) + " lint " + args + " 2>" + dir.File("stderr");
-  FILE* p = popen(cmd.c_str(), "r");
-  Outcome o;
-  if (p == nullptr) return o;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
-  const int st = pclose(p);
-  o.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  FILE* e = fopen(dir.File("stderr").c_str(), "r");
-  if (e != nullptr) {
-    while ((n = fread(buf, 1, sizeof buf, e)) > 0) o.err.append(buf, n);
-    fclose(e);
-  }
-  return o;
+testing::CommandResult RunLint(const std::string& args) {
+  return testing::RunAlertgate("lint " + args);
 }
 
 std::string Flags(const std::string& name) {
@@ -48,14 +26,14 @@ std::string Flags(const std::string& name) {
 }
 
 TEST(LintCommandTest, ExamplesPassWithExitZero) {
-  const Outcome o = RunLint(Flags("examples"));
+  const testing::CommandResult o = RunLint(Flags("examples"));
   EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
   EXPECT_EQ(o.out.rfind("alertgate lint: 5 scenarios, 8 expectations\n", 0), 0u) << o.out;
   EXPECT_NE(o.out.find("\nok: all 8 expectations can meet their gates"), std::string::npos);
 }
 
 TEST(LintCommandTest, StockDefaultsFailWithExitOne) {
-  const Outcome o = RunLint(Flags("stock"));
+  const testing::CommandResult o = RunLint(Flags("stock"));
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
   EXPECT_NE(o.out.find("8m20s > 1m gate: scrape 1m (assumed) + scrape_timeout 10s + evaluation "
                        "1m + for 1m + send 10s + group_interval 5m"),
@@ -65,7 +43,7 @@ TEST(LintCommandTest, StockDefaultsFailWithExitOne) {
 }
 
 TEST(LintCommandTest, JsonIsValidAndSaysWhy) {
-  const Outcome o = RunLint(Flags("swallow") + " --format=json");
+  const testing::CommandResult o = RunLint(Flags("swallow") + " --format=json");
   EXPECT_EQ(o.exit_code, 1) << o.err;
   rapidjson::Document d;
   d.Parse(o.out.c_str());
@@ -81,7 +59,7 @@ TEST(LintCommandTest, JsonIsValidAndSaysWhy) {
 TEST(LintCommandTest, ParseErrorsExitTwoWithFileAndLine) {
   const std::string ex = testing::SourcePath("rules/examples/");
   const std::string broken = testing::SourcePath("fixtures/lint/broken/");
-  Outcome o = RunLint("--config.file=" + ex + "alertgate.yml --prometheus.config=" + broken +
+  testing::CommandResult o = RunLint("--config.file=" + ex + "alertgate.yml --prometheus.config=" + broken +
                       "prometheus.yml --alertmanager.config=" + ex + "alertmanager.yml");
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_NE(o.err.find(broken + "prometheus.yml:4: global.evaluation_interval: "),
@@ -138,7 +116,7 @@ class LintDrillTest : public ::testing::Test {
 };
 
 TEST_F(LintDrillTest, ShowsMeasurementsNextToBounds) {
-  const Outcome o = RunLint(Flags("examples") + " " + Url() + " --drill=2026-W5-game-day-1");
+  const testing::CommandResult o = RunLint(Flags("examples") + " " + Url() + " --drill=2026-W5-game-day-1");
   EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
   EXPECT_NE(o.out.find("measured in drill 2026-W5-game-day-1: 20.25s (A-2, worst of 2 injections) "
                        "<= bound 55s"),
@@ -151,7 +129,7 @@ TEST_F(LintDrillTest, ShowsMeasurementsNextToBounds) {
 }
 
 TEST_F(LintDrillTest, UnknownDrillExitsTwo) {
-  const Outcome o = RunLint(Flags("examples") + " " + Url() + " --drill=unknown");
+  const testing::CommandResult o = RunLint(Flags("examples") + " " + Url() + " --drill=unknown");
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_NE(o.err.find("HTTP 404: unknown drill"), std::string::npos) << o.err;
 }

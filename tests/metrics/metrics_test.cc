@@ -133,15 +133,9 @@ TEST_F(MetricsTest, PromtoolCheckMetricsReportsNothing) {
   testing::TempDir dir;
   const std::string in = dir.File("metrics.txt");
   testing::WriteFile(in, metrics_.Serialize());
-  const std::string cmd = "promtool check metrics < " + in + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string out;
-  char buf[512];
-  while (fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  const int status = pclose(p);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0) << out;
+  const testing::CommandResult r = testing::RunCommand("promtool check metrics < " + in);
+  const std::string out = r.output();
+  EXPECT_EQ(r.exit_code, 0) << out;
   EXPECT_EQ(out, "") << out;
 }
 

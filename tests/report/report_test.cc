@@ -250,17 +250,6 @@ TEST(ReportTest, JunitIsWellFormedWithOneFailurePerFailedInjection) {
 
 // --- HTML in a real browser ----------------------------------------------
 
-std::string RunCommand(const std::string& cmd, int* exit_status) {
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  if (p == nullptr) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int st = pclose(p);
-  *exit_status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
-}
 
 TEST(ReportTest, HtmlRendersEveryTimelineInHeadlessChromium) {
   const char* chromium = "/usr/bin/chromium";
@@ -277,10 +266,10 @@ TEST(ReportTest, HtmlRendersEveryTimelineInHeadlessChromium) {
                           dir.File("profile") +
                           " --proxy-server=127.0.0.1:9 --virtual-time-budget=2000 --dump-dom "
                           "file://" +
-                          page + " 2>/dev/null";
-  int status = 0;
-  const std::string dom = RunCommand(cmd, &status);
-  ASSERT_EQ(status, 0) << dom;
+                          page;
+  const testing::CommandResult r = testing::RunCommand(cmd);
+  const std::string& dom = r.out;
+  ASSERT_EQ(r.exit_code, 0) << r.output();
   EXPECT_NE(dom.find("data-timelines-rendered=\"5\""), std::string::npos)
       << "the browser did not lay out all 5 timelines:\n"
       << dom.substr(0, 400);
