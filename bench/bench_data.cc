@@ -93,7 +93,8 @@ constexpr const char* kNoiseNames[] = {
 }  // namespace
 
 std::string SourcePath(const std::string& relative) {
-  return std::string(ALERTGATE_SOURCE_DIR) + "/" + relative;
+  std::string path = ALERTGATE_SOURCE_DIR;  // appended: see tests/test_util.cc
+  return path.append("/").append(relative);
 }
 
 const Config& ExampleConfig() {

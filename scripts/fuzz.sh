@@ -26,6 +26,7 @@ CC=clang CXX=clang++ BUILD_DIR="$BUILD" BUILD_TYPE="${FUZZ_BUILD_TYPE:-RelWithDe
   scripts/build.sh -DALERTGATE_FUZZ=ON ${FUZZ_CMAKE_ARGS:--DALERTGATE_BUILD_TESTS=OFF} \
   --target "${fuzz_targets[@]}"
 mkdir -p "$BUILD/crashes"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppressions=$PWD/tests/ubsan.supp}"
 status=0
 for target in $TARGETS; do
   work="$BUILD/corpus/$target"

@@ -1,7 +1,5 @@
 #include "test_util.h"
 
-#include "core/file.h"
-
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -21,16 +19,21 @@
 #include <thread>
 #include <utility>
 
+#include "core/file.h"
+
 extern char** environ;
 
 namespace alertgate::testing {
 
-std::string FixturePath(const std::string& relative) {
+std::string SourcePath(std::string_view relative) {
   // Appended piece by piece: GCC 12 warns falsely (-Warray-bounds,
-  // -Wstringop-overflow) on an inlined operator+ chain that starts at a literal.
+  // -Wstringop-overflow) on an inlined operator+ chain that starts at a
+  // literal, depending on the literal's length, so only some checkouts fail.
   std::string path = ALERTGATE_SOURCE_DIR;
-  return path.append("/fixtures/").append(relative);
+  return path.append("/").append(relative);
 }
+
+std::string FixturePath(const std::string& relative) { return SourcePath("fixtures/" + relative); }
 
 std::string ReadFixture(const std::string& relative) {
   auto text = ReadFile(FixturePath(relative));

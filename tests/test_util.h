@@ -14,6 +14,8 @@
 namespace alertgate::testing {
 
 // Absolute path of a file below the source tree's fixtures/ folder.
+// Absolute path of a file below the source tree.
+std::string SourcePath(std::string_view relative);
 std::string FixturePath(const std::string& relative);
 // Contents of fixtures/<relative>; fails the current test if unreadable.
 std::string ReadFixture(const std::string& relative);

@@ -43,11 +43,7 @@ void HttpServer::Core::OnAccept(beast::error_code ec, tcp::socket socket) {
   beast::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
   metrics->SetHttpConnections(connections.fetch_add(1) + 1);
-  if (tls) {
-    http_detail::StartTlsSession(this, std::move(socket));
-  } else {
-    http_detail::StartPlainSession(this, std::move(socket));
-  }
+  http_detail::StartSession(this, std::move(socket));
   DoAccept();
 }
 

@@ -11,13 +11,9 @@
 
 #include "lint/inputs.h"
 #include "lint/lint.h"
+#include "test_util.h"
 
 namespace alertgate::testing {
-
-// Absolute path of a file in the source tree, e.g. "rules/examples/alertgate.yml".
-inline std::string SourcePath(const std::string& relative) {
-  return std::string(ALERTGATE_SOURCE_DIR) + "/" + relative;
-}
 
 // The three files of a fixture case (fixtures/lint/README.md), as absolute paths.
 inline LintPaths LintCase(const std::string& name) {
@@ -56,7 +52,7 @@ inline LintReport LintFixture(const std::string& name) {
 // Removes the source directory prefix, so output is stable wherever the
 // tree is checked out.
 inline std::string StripSourceDir(std::string text) {
-  const std::string prefix = std::string(ALERTGATE_SOURCE_DIR) + "/";
+  const std::string prefix = SourcePath("");
   for (size_t pos = text.find(prefix); pos != std::string::npos; pos = text.find(prefix, pos)) {
     text.erase(pos, prefix.size());
   }

@@ -145,7 +145,7 @@ DrillResult StoredFixedDrill() {
 }
 
 std::string Golden(const std::string& name) {
-  return std::string(ALERTGATE_SOURCE_DIR) + "/tests/report/golden/" + name;
+  return testing::SourcePath("tests/report/golden/" + name);
 }
 
 // Compares with the golden file; UPDATE_GOLDEN=1 rewrites it instead.
@@ -249,7 +249,6 @@ TEST(ReportTest, JunitIsWellFormedWithOneFailurePerFailedInjection) {
 }
 
 // --- HTML in a real browser ----------------------------------------------
-
 
 TEST(ReportTest, HtmlRendersEveryTimelineInHeadlessChromium) {
   const char* chromium = "/usr/bin/chromium";
