@@ -45,15 +45,14 @@ Result<std::unique_ptr<App>> App::Create(const ServeOptions& options, const Cloc
                                           {"auth", web->auth_enabled() ? "on" : "off"}});
   }
 
-  std::string db_path = options.storage_path;
-  if (db_path != ":memory:") {
+  const std::string db_path = DatabasePath(options.storage_path);
+  if (db_path != options.storage_path) {
     std::error_code ec;
     std::filesystem::create_directories(options.storage_path, ec);
     if (ec) {
       return Unavailable("--storage.path: cannot create directory " + options.storage_path + ": " +
                          ec.message());
     }
-    db_path = (std::filesystem::path(options.storage_path) / "alertgate.db").string();
   }
   auto store = SqliteStore::Open(db_path, options.storage_busy_timeout);
   if (!store.ok()) return store.status().WithContext("--storage.path: ");

@@ -6,6 +6,8 @@
 #include <random>
 #include <thread>
 
+#include "core/text.h"
+
 namespace alertgate {
 
 Status ApplyHttpConfigFile(const std::string& path, ClientOptions* options) {
@@ -22,7 +24,7 @@ Result<ApiResponse> CallApi(const ClientOptions& options, const std::string& met
   const HttpClientConfig& h = options.http;
   httplib::Client cli = h.cert_file.empty() ? httplib::Client(options.url)
                                             : httplib::Client(options.url, h.cert_file, h.key_file);
-  if (!cli.is_valid()) return InvalidArgument("--url: cannot use \"" + options.url + "\"");
+  if (!cli.is_valid()) return InvalidArgument("--url: cannot use " + QuoteForMessage(options.url));
   cli.set_connection_timeout(options.timeout);
   cli.set_read_timeout(options.timeout);
   cli.set_write_timeout(options.timeout);

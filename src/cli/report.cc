@@ -8,8 +8,10 @@
 #include "cli/client.h"
 #include "cli/exit_codes.h"
 #include "config/config.h"
+#include "core/text.h"
 #include "correlate/evaluate.h"
 #include "report/report.h"
+#include "service/service.h"
 #include "store/sqlite_store.h"
 
 namespace alertgate {
@@ -28,7 +30,7 @@ struct ReportFlags {
 // Offline: evaluates the drill from the database file with the config, at
 // the current time (the one place the report reads the wall clock).
 Result<DrillResult> EvaluateOffline(const ReportFlags& f) {
-  const std::string db = (std::filesystem::path(f.storage_path) / "alertgate.db").string();
+  const std::string db = DatabasePath(f.storage_path);
   if (!std::filesystem::exists(db)) {
     return InvalidArgument("--storage.path: no database at " + db);
   }
@@ -38,14 +40,9 @@ Result<DrillResult> EvaluateOffline(const ReportFlags& f) {
   if (!store.ok()) return store.status();
   auto drill = (*store)->GetDrill(f.drill);
   if (!drill.ok()) return drill.status();
-  if (!drill->has_value()) return NotFound("unknown drill \"" + f.drill + "\" in " + db);
-  auto injections = (*store)->ListInjections(f.drill);
-  if (!injections.ok()) return injections.status();
-  const Timestamp now = SystemClock().Now();
-  const TimeRange range = NotificationRange(**drill, *injections, *config, now);
-  auto notifications = (*store)->ListNotifications(range.from, range.to);
-  if (!notifications.ok()) return notifications.status();
-  return Evaluate(**drill, *injections, *notifications, *config, now);
+  if (!drill->has_value())
+    return NotFound("unknown drill " + QuoteForMessage(f.drill) + " in " + db);
+  return EvaluateStored(store->get(), **drill, *config, SystemClock().Now());
 }
 
 int Run(const ReportFlags& f) {

@@ -2,65 +2,23 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "core/duration.h"
+#include "core/text.h"
 #include "core/yaml.h"
 
 namespace alertgate {
 namespace {
 
-// Carries the file name so every error can say "file:line: ...".
-class Loader {
+class Loader : public YamlSource {
  public:
-  explicit Loader(std::string filename) : filename_(std::move(filename)) {}
-
-  Status Error(const YAML::Node& node, const std::string& what) const {
-    std::string where = filename_;
-    if (node.IsDefined() && node.Mark().line >= 0) {
-      where += ":" + std::to_string(node.Mark().line + 1);
-    }
-    return InvalidArgument(where + ": " + what);
-  }
-
-  Status CheckKeys(const YAML::Node& map, const std::string& context,
-                   const std::set<std::string>& allowed) const {
-    std::set<std::string> seen;
-    for (const auto& kv : map) {
-      if (!kv.first.IsScalar()) return Error(kv.first, context + ": keys must be strings");
-      const std::string key = kv.first.Scalar();
-      if (!seen.insert(key).second) {
-        return Error(kv.first, "duplicate field \"" + key + "\" in " + context);
-      }
-      if (allowed.count(key) == 0) {
-        std::string list;
-        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        return Error(kv.first,
-                     "unknown field \"" + key + "\" in " + context + " (known: " + list + ")");
-      }
-    }
-    return Status::Ok();
-  }
-
-  Result<std::string> String(const YAML::Node& node, const std::string& field) const {
-    if (!node.IsScalar()) return Error(node, field + ": expected a string");
-    return node.Scalar();
-  }
-
-  Result<Duration> Dur(const YAML::Node& node, const std::string& field) const {
-    if (!node.IsScalar()) return Error(node, field + ": expected a duration such as 1m30s");
-    auto d = ParseDuration(node.Scalar());
-    if (!d.ok()) return Error(node, field + ": " + d.status().message());
-    return *d;
-  }
+  using YamlSource::YamlSource;
 
   Result<Config> Load(const YAML::Node& root) const {
     Config cfg;
-    cfg.source = filename_;
-    if (!root.IsDefined() || root.IsNull())
-      return InvalidArgument(filename_ + ":1: the file is empty");
+    cfg.source = filename();
+    if (!Has(root)) return InvalidArgument(filename() + ":1: the file is empty");
     if (!root.IsMap()) return Error(root, "expected a mapping with 'global' and 'scenarios'");
     AG_RETURN_IF_ERROR(CheckKeys(root, "the top level", {"global", "scenarios"}));
 
@@ -101,8 +59,8 @@ class Loader {
       auto sc = LoadScenario(scenarios[i], i, cfg);
       if (!sc.ok()) return sc.status();
       if (!seen.insert(sc->id).second) {
-        return Error(scenarios[i]["id"],
-                     "scenarios[" + std::to_string(i) + "].id: duplicate id \"" + sc->id + "\"");
+        return Error(scenarios[i]["id"], "scenarios[" + std::to_string(i) + "].id: duplicate id " +
+                                             QuoteForMessage(sc->id));
       }
       cfg.scenarios.push_back(std::move(sc).value());
     }
@@ -149,6 +107,7 @@ class Loader {
       auto set = ParseMatchers(*text);
       if (!set.ok()) return Error(expect[j], ectx + ": " + set.status().message());
       sc.expect.push_back(std::move(set).value());
+      sc.expect_lines.push_back(Ref(expect[j]).line);
     }
     sc.gate = cfg.gate;
     sc.window = cfg.window;
@@ -170,9 +129,6 @@ class Loader {
     }
     return sc;
   }
-
- private:
-  std::string filename_;
 };
 
 }  // namespace
@@ -185,16 +141,13 @@ const Scenario* Config::FindScenario(std::string_view id) const {
 }
 
 Result<Config> ParseConfig(std::string_view yaml, const std::string& filename) {
-  Loader loader(filename);
-  return ParseYamlWith(yaml, filename, [&](const YAML::Node& root) { return loader.Load(root); });
+  const Loader loader(filename);
+  return loader.Parse(yaml, [&](const YAML::Node& root) { return loader.Load(root); });
 }
 
 Result<Config> LoadConfigFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument(path + ": cannot read the config file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseConfig(ss.str(), path);
+  const Loader loader(path);
+  return loader.Read([&](const YAML::Node& root) { return loader.Load(root); });
 }
 
 }  // namespace alertgate

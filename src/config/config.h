@@ -17,6 +17,7 @@ struct Scenario {
   std::string name;                // "Postgres primary failover"
   std::string runbook;             // path or URL, free text
   std::vector<MatcherSet> expect;  // at least one
+  std::vector<int> expect_lines;   // expect[i]'s line in Config::source (0: unknown)
   Duration gate{0};                // resolved: scenario override or global
   Duration window{0};              // resolved: scenario override or global
 };

@@ -2,7 +2,10 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
+
+#include "core/text.h"
 
 namespace alertgate {
 namespace {
@@ -35,19 +38,8 @@ constexpr uint64_t kMaxMillis =
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// Double-quotes `text` for an error message, escaping '"' and '\'.
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 Status NotValid(std::string_view text) {
-  return InvalidArgument("not a valid duration string: " + Quote(text));
+  return InvalidArgument("not a valid duration string: " + QuoteForMessage(text));
 }
 
 }  // namespace
@@ -78,14 +70,15 @@ Result<Duration> ParseDuration(std::string_view text) {
     size_t u = 0;
     while (u < kUnits.size() && kUnits[u].name != unit_name) ++u;
     if (u == kUnits.size()) {
-      return InvalidArgument("unknown unit " + Quote(unit_name) + " in duration " + Quote(text));
+      return InvalidArgument("unknown unit " + QuoteForMessage(unit_name) + " in duration " +
+                             QuoteForMessage(text));
     }
     if (u < next_unit) return NotValid(text);  // repeated or out of order
     next_unit = u + 1;
 
     const uint64_t millis = static_cast<uint64_t>(kUnits[u].millis);
     if (value > kMaxMillis / millis || value * millis > kMaxMillis - total) {
-      return InvalidArgument("duration out of range: " + Quote(text));
+      return InvalidArgument("duration out of range: " + QuoteForMessage(text));
     }
     total += value * millis;
   }
@@ -109,6 +102,15 @@ std::string FormatDuration(Duration d) {
     rest -= value * millis;
   }
   return out;
+}
+
+std::string FormatMeasuredSeconds(double seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", seconds);
+  std::string out = buf;
+  while (out.back() == '0') out.pop_back();
+  if (out.back() == '.') out.pop_back();
+  return out + "s";
 }
 
 }  // namespace alertgate

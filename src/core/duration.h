@@ -19,4 +19,8 @@ Result<Duration> ParseDuration(std::string_view text);
 // Negative durations get a leading '-'.
 std::string FormatDuration(Duration d);
 
+// A measured time in seconds, to the millisecond, trailing zeros trimmed:
+// "12.3s", "20.25s", "60s".
+std::string FormatMeasuredSeconds(double seconds);
+
 }  // namespace alertgate

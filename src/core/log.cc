@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/text.h"
 #include "core/time.h"
 
 namespace alertgate {
@@ -29,13 +30,14 @@ Result<LogLevel> ParseLogLevel(const std::string& text) {
   if (text == "info") return LogLevel::kInfo;
   if (text == "warn") return LogLevel::kWarn;
   if (text == "error") return LogLevel::kError;
-  return InvalidArgument("unknown log level \"" + text + "\" (want debug, info, warn or error)");
+  return InvalidArgument("unknown log level " + QuoteForMessage(text) +
+                         " (want debug, info, warn or error)");
 }
 
 Result<LogFormat> ParseLogFormat(const std::string& text) {
   if (text == "logfmt") return LogFormat::kLogfmt;
   if (text == "json") return LogFormat::kJson;
-  return InvalidArgument("unknown log format \"" + text + "\" (want logfmt or json)");
+  return InvalidArgument("unknown log format " + QuoteForMessage(text) + " (want logfmt or json)");
 }
 
 std::string LogfmtValue(const std::string& v) {

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <utility>
 
+#include "core/text.h"
+
 namespace alertgate {
 namespace {
 
@@ -295,6 +297,119 @@ class MatcherListParser {
   size_t pos_ = 0;
 };
 
+// One matcher as pkg/labels.ParseMatcher reads it: name, operator, value
+// (optionally double-quoted, with \" \\ \n escapes; other backslashes are
+// literal).
+Result<Matcher> ParseAlertmanagerMatcher(std::string_view token) {
+  std::string_view s = TrimSpace(token);
+  size_t i = 0;
+  auto name_char = [](char c, bool first) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
+           (!first && c >= '0' && c <= '9');
+  };
+  while (i < s.size() && name_char(s[i], i == 0)) ++i;
+  const std::string name(s.substr(0, i));
+  size_t j = i;
+  while (j < s.size() && IsSpace(s[j])) ++j;
+  Matcher::Op op;
+  if (s.substr(j, 2) == "=~") {
+    op = Matcher::Op::kRegexMatch;
+    j += 2;
+  } else if (s.substr(j, 2) == "!=") {
+    op = Matcher::Op::kNotEqual;
+    j += 2;
+  } else if (s.substr(j, 2) == "!~") {
+    op = Matcher::Op::kRegexNoMatch;
+    j += 2;
+  } else if (s.substr(j, 1) == "=") {
+    op = Matcher::Op::kEqual;
+    j += 1;
+  } else {
+    return InvalidArgument("bad matcher format: " + std::string(s));
+  }
+  if (name.empty()) return InvalidArgument("bad matcher format: " + std::string(s));
+  std::string_view raw = TrimSpace(s.substr(j));
+  bool expect_quote = false;
+  if (!raw.empty() && raw.front() == '"') {
+    raw.remove_prefix(1);
+    expect_quote = true;
+  }
+  std::string value;
+  bool escaped = false;
+  for (size_t k = 0; k < raw.size(); ++k) {
+    const char c = raw[k];
+    if (escaped) {
+      escaped = false;
+      if (c == 'n') {
+        value += '\n';
+      } else if (c == '"' || c == '\\') {
+        value += c;
+      } else {
+        value += '\\';
+        value += c;
+      }
+      continue;
+    }
+    if (c == '\\') {
+      if (k + 1 < raw.size()) {
+        escaped = true;
+        continue;
+      }
+      value += '\\';
+    } else if (c == '"') {
+      if (!expect_quote || k + 1 < raw.size()) {
+        return InvalidArgument("matcher value contains unescaped double quote: " +
+                               std::string(s.substr(j)));
+      }
+      expect_quote = false;
+    } else {
+      value += c;
+    }
+  }
+  if (expect_quote) {
+    return InvalidArgument("matcher value contains unescaped double quote: " +
+                           std::string(s.substr(j)));
+  }
+  return Matcher::Create(name, op, value);
+}
+
+Result<MatcherSet> ParseAlertmanagerList(std::string_view text) {
+  std::string_view s = text;
+  if (!s.empty() && s.front() == '{') s.remove_prefix(1);
+  if (!s.empty() && s.back() == '}') s.remove_suffix(1);
+  std::vector<std::string> tokens;
+  std::string token;
+  bool in_quotes = false;
+  bool escaped = false;
+  for (char c : s) {
+    if (c == ',' && !in_quotes) {
+      tokens.push_back(token);
+      token.clear();
+      continue;
+    }
+    if (c == '"') {
+      if (!escaped) {
+        in_quotes = !in_quotes;
+      } else {
+        escaped = false;
+      }
+    } else if (c == '\\') {
+      escaped = !escaped;
+    } else {
+      escaped = false;
+    }
+    token += c;
+  }
+  if (!TrimSpace(token).empty()) tokens.push_back(std::string(TrimSpace(token)));
+  std::vector<Matcher> out;
+  for (const auto& t : tokens) {
+    auto m = ParseAlertmanagerMatcher(t);
+    if (!m.ok()) return m.status();
+    out.push_back(std::move(m).value());
+  }
+  return MatcherSet(std::move(out));
+}
+
 }  // namespace
 
 Result<Matcher> Matcher::Create(std::string name, Op op, std::string value) {
@@ -367,6 +482,14 @@ std::string MatcherSet::AlertName() const {
   return "";
 }
 
-Result<MatcherSet> ParseMatchers(std::string_view text) { return MatcherListParser(text).Parse(); }
+Result<MatcherSet> ParseMatchers(std::string_view text, MatcherSyntax syntax) {
+  switch (syntax) {
+    case MatcherSyntax::kAlertgate:
+      return MatcherListParser(text).Parse();
+    case MatcherSyntax::kAlertmanager:
+      return ParseAlertmanagerList(text);
+  }
+  return InvalidArgument("unknown matcher syntax");
+}
 
 }  // namespace alertgate

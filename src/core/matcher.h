@@ -71,6 +71,13 @@ class MatcherSet {
 // (\" \\ \n \t). Whitespace around tokens is ignored; a trailing comma is
 // allowed. An empty list is an error. Errors say what was expected and at
 // which character offset.
-Result<MatcherSet> ParseMatchers(std::string_view text);
+//
+// MatcherSyntax::kAlertmanager reads one entry of an Alertmanager 0.25
+// `matchers:` list as its pkg/labels.ParseMatchers does: comma-separated,
+// optional braces, names may contain ':', values quoted (escapes \" \\ \n;
+// other backslashes literal) or bare, and an empty list is allowed.
+enum class MatcherSyntax { kAlertgate, kAlertmanager };
+Result<MatcherSet> ParseMatchers(std::string_view text,
+                                 MatcherSyntax syntax = MatcherSyntax::kAlertgate);
 
 }  // namespace alertgate

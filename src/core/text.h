@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace alertgate {
 
@@ -21,6 +22,13 @@ std::string EscapeForMessage(std::string_view text, size_t limit = 256);
 
 // `s` without leading and trailing spaces, tabs, CR and LF.
 std::string_view TrimSpace(std::string_view s);
+
+// The parts joined with `separator` between them.
+std::string Join(const std::vector<std::string>& parts, std::string_view separator = ", ");
+
+// The Levenshtein distance: single-byte insertions, deletions and
+// substitutions that turn `a` into `b` (for "did you mean" hints).
+size_t EditDistance(std::string_view a, std::string_view b);
 
 // ASCII case-insensitive equality, as HTTP compares tokens.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);

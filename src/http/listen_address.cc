@@ -1,11 +1,14 @@
 #include "http/listen_address.h"
 
+#include "core/text.h"
+
 namespace alertgate {
 
 Result<ListenAddress> ParseListenAddress(const std::string& text) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos) {
-    return InvalidArgument("listen address \"" + text + "\" must be host:port or :port");
+    return InvalidArgument("listen address " + QuoteForMessage(text) +
+                           " must be host:port or :port");
   }
   ListenAddress a;
   a.host = text.substr(0, colon);
@@ -16,7 +19,8 @@ Result<ListenAddress> ParseListenAddress(const std::string& text) {
   const std::string port = text.substr(colon + 1);
   if (port.empty() || port.size() > 5 ||
       port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
-    return InvalidArgument("listen address \"" + text + "\": invalid port \"" + port + "\"");
+    return InvalidArgument("listen address " + QuoteForMessage(text) + ": invalid port " +
+                           QuoteForMessage(port));
   }
   a.port = std::stoi(port);
   return a;

@@ -6,7 +6,6 @@
 
 #include <cstdio>
 #include <optional>
-#include <set>
 
 #include "core/file.h"
 #include "core/text.h"
@@ -33,44 +32,9 @@ std::optional<std::string> PermissionWarning(const std::string& path, const std:
   return what + " " + path + " is accessible to group or others (mode " + mode + "); chmod 0600 it";
 }
 
-// Carries the file name so every error can say "file:line: ...".
-class WebConfigLoader {
+class WebConfigLoader : public YamlSource {
  public:
-  explicit WebConfigLoader(std::string filename) : filename_(std::move(filename)) {}
-
-  Status Error(const YAML::Node& node, const std::string& what) const {
-    std::string where = filename_;
-    if (node.IsDefined() && node.Mark().line >= 0) {
-      where += ":" + std::to_string(node.Mark().line + 1);
-    }
-    return InvalidArgument(where + ": " + what);
-  }
-
-  // Rejects keys outside `allowed`; keys in `unsupported` (exporter-toolkit
-  // options alertgate does not implement) get a message saying so.
-  Status CheckKeys(const YAML::Node& map, const std::string& context,
-                   const std::set<std::string>& allowed,
-                   const std::set<std::string>& unsupported = {}) const {
-    std::set<std::string> seen;
-    for (const auto& kv : map) {
-      if (!kv.first.IsScalar()) return Error(kv.first, context + ": keys must be strings");
-      const std::string key = kv.first.Scalar();
-      if (!seen.insert(key).second) {
-        return Error(kv.first, "duplicate field \"" + key + "\" in " + context);
-      }
-      if (unsupported.count(key) != 0) {
-        return Error(kv.first, "\"" + key + "\" in " + context +
-                                   " is an exporter-toolkit option alertgate does not support");
-      }
-      if (allowed.count(key) == 0) {
-        std::string list;
-        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        return Error(kv.first,
-                     "unknown field \"" + key + "\" in " + context + " (known: " + list + ")");
-      }
-    }
-    return Status::Ok();
-  }
+  using YamlSource::YamlSource;
 
   // A mapping whose keys are names chosen by the operator (users, tokens):
   // strings, unique.
@@ -100,26 +64,9 @@ class WebConfigLoader {
     return Status::Ok();
   }
 
-  Result<std::string> String(const YAML::Node& node, const std::string& field) const {
-    if (!node.IsScalar()) return Error(node, field + ": expected a string");
-    return node.Scalar();
-  }
-
-  // A file path: resolved against the config's directory and readable.
-  Result<std::string> File(const YAML::Node& node, const std::string& field) const {
-    auto text = String(node, field);
-    if (!text.ok()) return text.status();
-    if (text->empty()) return Error(node, field + ": empty path");
-    const std::string path = ResolveAgainst(filename_, *text);
-    if (auto readable = ReadFile(path); !readable.ok()) {
-      return Error(node, field + ": " + readable.status().message());
-    }
-    return path;
-  }
-
   Result<WebConfig> Load(const YAML::Node& root) const {
     WebConfig cfg;
-    cfg.source = filename_;
+    cfg.source = filename();
     if (!root.IsDefined() || root.IsNull()) return cfg;  // empty file: the defaults
     if (!root.IsMap()) return Error(root, "expected a mapping");
     AG_RETURN_IF_ERROR(CheckKeys(
@@ -344,9 +291,6 @@ class WebConfigLoader {
     if (auto w = PermissionWarning(*path, ctx + ".file")) warnings->push_back(*w);
     return digest;
   }
-
- private:
-  std::string filename_;
 };
 
 }  // namespace
@@ -367,16 +311,13 @@ std::optional<int> BcryptCost(std::string_view hash) {
 }
 
 Result<WebConfig> ParseWebConfig(std::string_view yaml, const std::string& filename) {
-  WebConfigLoader loader(filename);
-  return ParseYamlWith(yaml, filename, [&](const YAML::Node& root) { return loader.Load(root); });
+  const WebConfigLoader loader(filename);
+  return loader.Parse(yaml, [&](const YAML::Node& root) { return loader.Load(root); });
 }
 
 Result<WebConfig> LoadWebConfig(const std::string& path) {
-  auto text = ReadFile(path);
-  if (!text.ok()) {
-    return InvalidArgument(path + ": cannot read the web config file: " + text.status().message());
-  }
-  return ParseWebConfig(*text, path);
+  const WebConfigLoader loader(path);
+  return loader.Read([&](const YAML::Node& root) { return loader.Load(root); });
 }
 
 }  // namespace alertgate

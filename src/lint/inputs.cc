@@ -1,8 +1,5 @@
 #include "lint/inputs.h"
 
-#include <fstream>
-#include <sstream>
-
 namespace alertgate {
 
 Result<LintInput> LoadLintInput(const LintPaths& paths) {
@@ -10,12 +7,6 @@ Result<LintInput> LoadLintInput(const LintPaths& paths) {
   auto config = LoadConfigFile(paths.config);
   if (!config.ok()) return config.status();
   in.config = std::move(config).value();
-  {
-    std::ifstream f(paths.config, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    in.expect_lines = ExpectationLines(ss.str());
-  }
   auto prom = LoadPrometheusSetup(paths.prometheus);
   if (!prom.ok()) return prom.status();
   in.prometheus = std::move(prom).value();

@@ -4,262 +4,24 @@
 #include <map>
 #include <set>
 
+#include "alertmanager/router.h"
 #include "core/duration.h"
+#include "core/text.h"
+#include "lint/budget.h"
 
 namespace alertgate {
 namespace {
 
 std::string D(Duration d) { return FormatDuration(d); }
 
-Duration RoundUp(Duration d, Duration step) {
-  if (d.count() <= 0 || step.count() <= 0) return Duration(0);
-  return step * ((d.count() + step.count() - 1) / step.count());
-}
-
-std::string Quote(const std::string& s) { return "\"" + s + "\""; }
-
-std::string JoinList(const std::vector<std::string>& v, const std::string& sep = ", ") {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
-std::string JoinSet(const std::set<std::string>& v) {
-  return JoinList(std::vector<std::string>(v.begin(), v.end()));
-}
-
-size_t Levenshtein(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
+std::string JoinSorted(const std::set<std::string>& v) {
+  return Join(std::vector<std::string>(v.begin(), v.end()));
 }
 
 size_t CountRoutes(const AmRoute& r) {
   size_t n = 1;
   for (const auto& c : r.routes) n += CountRoutes(c);
   return n;
-}
-
-// What Prometheus is known to put on every alert of `rule`: its static
-// labels (templated values are unknown), alertname, and the external labels
-// (added by the notifier where the alert does not carry the label already).
-Labels KnownAlertLabels(const PrometheusSetup& prom, const AlertingRule& rule) {
-  Labels known = prom.external_labels;
-  for (const auto& [k, v] : rule.labels) {
-    if (v.find("{{") != std::string::npos) {
-      known.erase(k);
-    } else {
-      known[k] = v;
-    }
-  }
-  known["alertname"] = rule.name;
-  return known;
-}
-
-struct ScrapeChoice {
-  Duration interval{0};
-  Duration timeout{0};
-  std::string detail;
-  SourceRef where;
-  std::string assumption;  // non-empty when lint had to assume the interval
-};
-
-ScrapeChoice ChooseScrape(const PrometheusSetup& prom, const AlertingRule& rule) {
-  ScrapeChoice c;
-  std::vector<std::string> missing;
-  std::vector<std::string> found;
-  for (const auto& name : JobsInExpr(rule.expr)) {
-    const ScrapeJob* job = prom.FindJob(name);
-    if (job == nullptr) {
-      missing.push_back(Quote(name));
-      continue;
-    }
-    found.push_back(Quote(name));
-    if (job->interval + job->timeout > c.interval + c.timeout) {
-      c.interval = job->interval;
-      c.timeout = job->timeout;
-      c.where = job->where;
-    }
-  }
-  if (!found.empty()) {
-    c.detail = "job " + JoinList(found);
-    return c;
-  }
-  c.interval = prom.scrape_interval;
-  c.timeout = prom.scrape_timeout;
-  c.where = prom.global_where;
-  c.detail = "global, assumed";
-  if (missing.empty()) {
-    c.assumption =
-        "no job=\"...\" selector in the expression: assumed the global scrape_interval " +
-        D(c.interval) + " (scrape_timeout " + D(c.timeout) + ")";
-  } else {
-    c.assumption = "job " + JoinList(missing) +
-                   " selected in the expression has no scrape config: assumed the global "
-                   "scrape_interval " +
-                   D(c.interval) + " (scrape_timeout " + D(c.timeout) + ")";
-  }
-  return c;
-}
-
-// The Alertmanager POST timeout: the largest over the configured Alertmanagers.
-LintStage SendStage(const PrometheusSetup& prom) {
-  LintStage s{"send", std::chrono::seconds(10), "alerting.alertmanagers timeout (default)",
-              "alerting.alertmanagers timeout", prom.alerting_where};
-  Duration best{0};
-  for (size_t i = 0; i < prom.alertmanagers.size(); ++i) {
-    if (prom.alertmanagers[i].timeout > best) {
-      best = prom.alertmanagers[i].timeout;
-      s.where = prom.alertmanagers[i].where;
-    }
-  }
-  if (!prom.alertmanagers.empty()) {
-    s.value = best;
-    s.detail = "alerting.alertmanagers timeout";
-  }
-  return s;
-}
-
-int AlertmanagerPeers(const PrometheusSetup& prom) {
-  int n = 0;
-  for (const auto& am : prom.alertmanagers) n += am.static_targets;
-  return n;
-}
-
-// True when another alert can share this alert's group on `route`, so that
-// the alert may wait for the group's next flush (group_interval).
-bool CanJoinGroup(const AmRoute& route) { return !route.group_by_all; }
-
-std::string GroupByText(const AmRoute& route) {
-  if (route.group_by_all) return "['...']";
-  return "[" + JoinList(route.group_by) + "]";
-}
-
-std::vector<LintStage> ComputeStages(const LintInput& in, const AlertingRule& rule,
-                                     const ScrapeChoice& scrape, const AmRoute& route) {
-  const PrometheusSetup& prom = in.prometheus;
-  std::vector<LintStage> st;
-  const std::string scrape_subject =
-      scrape.assumption.empty() ? scrape.detail : "global scrape_interval";
-  st.push_back({"scrape", scrape.interval, scrape.detail, scrape_subject, scrape.where});
-  st.push_back(
-      {"scrape_timeout", scrape.timeout, "a hanging target", scrape_subject, scrape.where});
-  if (rule.group_interval_set) {
-    st.push_back({"evaluation", rule.eval, "group " + Quote(rule.group) + " interval",
-                  "rule group " + Quote(rule.group), rule.group_where});
-  } else {
-    st.push_back({"evaluation", rule.eval, "global evaluation_interval",
-                  "global evaluation_interval", prom.global_where});
-  }
-  const Duration for_rounded = RoundUp(rule.for_duration, rule.eval);
-  std::string for_detail = "for " + D(rule.for_duration);
-  if (for_rounded != rule.for_duration) {
-    for_detail += ", rounded up to " + std::to_string(for_rounded / rule.eval) + " evaluation" +
-                  (for_rounded / rule.eval == 1 ? "" : "s");
-  }
-  st.push_back({"for", for_rounded, for_detail, "rule " + rule.name, rule.where});
-  st.push_back(SendStage(prom));
-  if (CanJoinGroup(route) && route.group_interval > route.group_wait) {
-    st.push_back({"group_interval", route.group_interval,
-                  route.path + " group_by " + GroupByText(route) + ": joins a group that notified",
-                  route.Describe(), route.group_interval_where});
-  } else {
-    st.push_back({"group_wait", route.group_wait, route.path + ": a new group", route.Describe(),
-                  route.group_wait_where});
-  }
-  const int peers = AlertmanagerPeers(prom);
-  if (peers > 1) {
-    st.push_back({"ha_peer_wait", in.peer_timeout * (peers - 1),
-                  "position " + std::to_string(peers - 1) + " of " + std::to_string(peers) +
-                      " peers x peer_timeout " + D(in.peer_timeout),
-                  "Alertmanager HA cluster", prom.alerting_where});
-  }
-  return st;
-}
-
-Duration Sum(const std::vector<LintStage>& st) {
-  Duration d{0};
-  for (const auto& s : st) d += s.value;
-  return d;
-}
-
-const LintStage& GroupStage(const std::vector<LintStage>& st) {
-  for (const auto& s : st) {
-    if (s.name.rfind("group", 0) == 0) return s;
-  }
-  return st.back();
-}
-
-// What to change for one stage, with the value the shipped examples use.
-std::string FixFor(const LintStage& s, const std::vector<LintStage>& all) {
-  if (s.name == "scrape" || s.name == "scrape_timeout") {
-    Duration interval{0}, timeout{0};
-    for (const auto& x : all) {
-      if (x.name == "scrape") interval = x.value;
-      if (x.name == "scrape_timeout") timeout = x.value;
-    }
-    const std::string whose = s.subject.rfind("job", 0) == 0 ? " of " + s.subject : " (global)";
-    return "lower scrape_interval / scrape_timeout" + whose + " from " + D(interval) + " / " +
-           D(timeout) + ", e.g. to 10s / 5s";
-  }
-  if (s.name == "evaluation") {
-    return (s.subject.rfind("rule group", 0) == 0 ? "lower the interval of " + s.subject
-                                                  : "lower the " + s.subject) +
-           " from " + D(s.value) + ", e.g. to 10s";
-  }
-  if (s.name == "for") {
-    return "shorten `for` of " + s.subject + " (" + s.detail +
-           ": whole evaluations, so a shorter evaluation interval helps too)";
-  }
-  if (s.name == "send") {
-    return "lower the Alertmanager timeout in alerting.alertmanagers from " + D(s.value);
-  }
-  if (s.name == "group_interval") {
-    return "lower group_interval on " + s.subject + " from " + D(s.value) +
-           ", e.g. to 10s, or group that route by ['...'] so each alert starts a new group";
-  }
-  if (s.name == "group_wait") {
-    return "lower group_wait on " + s.subject + " from " + D(s.value) + ", e.g. to 5s";
-  }
-  return "lower --cluster.peer-timeout (" + D(s.value) + " in all) or the number of peers";
-}
-
-// The largest stages that together make up the excess over the gate.
-std::vector<const LintStage*> Culprits(const std::vector<LintStage>& st, Duration over) {
-  std::vector<const LintStage*> sorted;
-  for (const auto& s : st) {
-    if (s.value.count() > 0) sorted.push_back(&s);
-  }
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const LintStage* a, const LintStage* b) { return a->value > b->value; });
-  std::vector<const LintStage*> out;
-  Duration sum{0};
-  for (const LintStage* s : sorted) {
-    if (sum >= over || out.size() == 4) break;
-    auto taken = [&](const char* name) {
-      return std::any_of(out.begin(), out.end(),
-                         [&](const LintStage* x) { return x->name == name; });
-    };
-    // scrape and scrape_timeout are fixed together; a `for` rounded up to
-    // whole evaluations shrinks with the evaluation interval: name them once.
-    if ((s->name == "scrape_timeout" && taken("scrape")) ||
-        (s->name == "for" && s->detail.find("rounded up") != std::string::npos &&
-         taken("evaluation"))) {
-      sum += s->value;
-      continue;
-    }
-    out.push_back(s);
-    sum += s->value;
-  }
-  return out;
 }
 
 class Linter {
@@ -291,10 +53,7 @@ class Linter {
       const Scenario& sc = in_.config.scenarios[i];
       LintScenario ls{sc.id, sc.name, sc.gate, {}};
       for (size_t j = 0; j < sc.expect.size(); ++j) {
-        int line = 0;
-        if (i < in_.expect_lines.size() && j < in_.expect_lines[i].size()) {
-          line = in_.expect_lines[i][j];
-        }
+        const int line = j < sc.expect_lines.size() ? sc.expect_lines[j] : 0;
         ls.expectations.push_back(
             LintOne(sc, sc.expect[j], sc.id + "/" + std::to_string(j + 1), line));
       }
@@ -338,7 +97,7 @@ class Linter {
     const auto& am = in_.alertmanager;
     for (const auto& g : prom.empty_globs) {
       Add("", LintSeverity::kWarning, "rule_files_empty_glob", g.where,
-          "rule_files " + Quote(g.pattern),
+          "rule_files " + QuoteForMessage(g.pattern),
           "matches no file; Prometheus loads nothing from it without complaint",
           "fix the path (it is relative to " + prom.file + ")");
     }
@@ -367,7 +126,8 @@ class Linter {
     for (const auto& r : am.receivers) {
       for (const auto& w : r.webhooks) {
         if (w.url.empty() && !w.url_file.empty()) {
-          Add("", LintSeverity::kNote, "webhook_url_file", w.where, "receiver " + Quote(r.name),
+          Add("", LintSeverity::kNote, "webhook_url_file", w.where,
+              "receiver " + QuoteForMessage(r.name),
               "the webhook URL is read from url_file " + w.url_file +
                   ": lint cannot tell whether it is alertgate's",
               "give the URL inline if this receiver is alertgate's");
@@ -375,7 +135,7 @@ class Linter {
         if (alertgate_receivers_.count(r.name) != 0 && w.max_alerts > 0 &&
             IsAlertgateWebhook(w.url, in_.alertgate_url)) {
           Add("", LintSeverity::kWarning, "webhook_max_alerts", w.where,
-              "receiver " + Quote(r.name),
+              "receiver " + QuoteForMessage(r.name),
               "max_alerts: " + std::to_string(w.max_alerts) +
                   " truncates alertgate's payloads: an alert of a larger group is left out "
                   "(truncatedAlerts) and never measured",
@@ -448,13 +208,13 @@ class Linter {
           auto it = known.find(m.name());
           if (it != known.end() && !m.MatchesValue(it->second)) {
             same_name.push_back("rule " + rule.name + " (" + rule.where.ToString() + ") sets " +
-                                m.name() + "=" + Quote(it->second) + " but the expectation wants " +
-                                m.ToString());
+                                m.name() + "=" + QuoteForMessage(it->second) +
+                                " but the expectation wants " + m.ToString());
             break;
           }
         }
       } else if (!name.empty()) {
-        const size_t d = Levenshtein(rule.name, name);
+        const size_t d = EditDistance(rule.name, name);
         if (d < closest_d) {
           closest_d = d;
           closest = rule.name;
@@ -462,7 +222,7 @@ class Linter {
       }
     }
     if (!same_name.empty()) {
-      fix = JoinList(same_name, "; ") + ": fix the expectation or the rule's labels";
+      fix = Join(same_name, "; ") + ": fix the expectation or the rule's labels";
     } else if (!closest.empty()) {
       fix = "no rule is named " + name + "; did you mean " + closest +
             "? Fix the expectation's alertname or add the rule";
@@ -490,10 +250,10 @@ class Linter {
         if (unknown.count(m.name()) != 0) ms.push_back(m.ToString());
       }
       Add(e.ref, LintSeverity::kNote, "unknown_label", rule.where, "rule " + rule.name,
-          "expectation matcher " + JoinList(ms) +
+          "expectation matcher " + Join(ms) +
               " is on a label the rule does not set "
               "statically (" +
-              JoinSet(unknown) + "): unknown, may match",
+              JoinSorted(unknown) + "): unknown, may match",
           "set the label in the rule's `labels:` so the match is certain");
     }
     const ScrapeChoice scrape = ChooseScrape(in_.prometheus, rule);
@@ -559,7 +319,7 @@ class Linter {
       Add(e.ref, LintSeverity::kWarning, "may_not_route", rule.where, "rule " + rule.name,
           "whether the alert reaches alertgate's receiver depends on labels the rule does not "
           "set statically (" +
-              JoinSet(deps_missing) + "): with some values it is never measured",
+              JoinSorted(deps_missing) + "): with some values it is never measured",
           "set those labels in the rule, or make alertgate's route a catch-all first child with "
           "continue: true");
     }
@@ -581,7 +341,8 @@ class Linter {
         if (Sum(st) > e.gate && Sum(st) > c.bound) {
           const LintStage& g = GroupStage(st);
           Add(e.ref, LintSeverity::kWarning, "other_receiver_slower", r->where, r->Describe(),
-              "receiver " + Quote(r->receiver) + " waits up to " + g.name + " " + D(g.value) +
+              "receiver " + QuoteForMessage(r->receiver) + " waits up to " + g.name + " " +
+                  D(g.value) +
                   " on this route, more than alertgate's route: people are notified after the "
                   "gate while alertgate measures its own, faster route",
               "give " + r->path + " the same group_wait / group_interval as alertgate's route");
@@ -593,7 +354,8 @@ class Linter {
       Add(e.ref, LintSeverity::kWarning, "only_alertgate", ag_route->where, ag_route->Describe(),
           "the alert reaches only alertgate's receiver: nobody is paged (a route whose children "
           "match is not notified itself, so the root receiver " +
-              Quote(in_.alertmanager.root.receiver) + " gets nothing even with continue: true)",
+              QuoteForMessage(in_.alertmanager.root.receiver) +
+              " gets nothing even with continue: true)",
           "add a catch-all route to the on-call receiver after the alertgate route, e.g. "
           "`- receiver: " +
               in_.alertmanager.root.receiver + "`");
@@ -604,7 +366,7 @@ class Linter {
           "grouped by " + GroupByText(*ag_route) +
               ": an alert can join a group that already notified (another alert with the same " +
               (ag_route->group_by.empty() ? std::string("route")
-                                          : JoinList(ag_route->group_by, " and ")) +
+                                          : Join(ag_route->group_by, " and ")) +
               ", e.g. a second instance), so group_interval " + D(ag_route->group_interval) +
               " applies, not group_wait " + D(ag_route->group_wait),
           "group alertgate's route by ['...'] so every alert starts a new group, or keep "
@@ -615,7 +377,7 @@ class Linter {
       names.insert(names.end(), ag_route->active_time_intervals.begin(),
                    ag_route->active_time_intervals.end());
       Add(e.ref, LintSeverity::kWarning, "time_intervals", ag_route->where, ag_route->Describe(),
-          "the route is muted outside/inside time intervals " + JoinList(names) +
+          "the route is muted outside/inside time intervals " + Join(names) +
               ": a drill at such a time is silent",
           "remove the time intervals from alertgate's route");
     }
@@ -633,8 +395,7 @@ class Linter {
       Add(e.ref, LintSeverity::kWarning, "inhibited", irs[i].where,
           "inhibit_rules[" + std::to_string(i) + "]",
           "can mute " + rule.name + " (" + rule.where.ToString() + ") while an alert matching " +
-              src + " fires" +
-              (irs[i].equal.empty() ? "" : " with equal " + JoinList(irs[i].equal)) +
+              src + " fires" + (irs[i].equal.empty() ? "" : " with equal " + Join(irs[i].equal)) +
               ": inhibited alerts reach no receiver, alertgate's included",
           "make sure the drill does not raise the source alert, or narrow the target matchers");
     }
@@ -749,13 +510,13 @@ class Linter {
           auto it = c.alert_labels.find(m.name());
           if (it != c.alert_labels.end() && !m.MatchesValue(it->second)) {
             rejecting.push_back(m.ToString() + " (the alert has " + m.name() + "=" +
-                                Quote(it->second) + ")");
+                                QuoteForMessage(it->second) + ")");
           }
         }
         Add(e.ref, sev, "not_routed_to_alertgate", b.route->where, b.route->Describe(),
             (b.route == t ? "alertgate's route " + t->path
                           : b.route->path + ", on the way to " + t->Describe() + ",") +
-                " requires " + JoinList(rejecting) + "; " + lands,
+                " requires " + Join(rejecting) + "; " + lands,
             "route every alert to alertgate: make its route a first child of the root without "
             "matchers and with continue: true");
       }
@@ -817,26 +578,6 @@ bool IsAlertgateWebhook(const std::string& url, const std::string& alertgate_url
   while (!base.empty() && base.back() == '/') base.pop_back();
   return !base.empty() && u.compare(0, base.size(), base) == 0 &&
          (u.size() == base.size() || u[base.size()] == '/');
-}
-
-std::vector<std::vector<int>> ExpectationLines(const std::string& yaml) {
-  std::vector<std::vector<int>> out;
-  try {
-    const YAML::Node root = YAML::Load(yaml);
-    const YAML::Node scenarios = root["scenarios"];
-    if (!scenarios.IsSequence()) return out;
-    for (size_t i = 0; i < scenarios.size(); ++i) {
-      std::vector<int> lines;
-      const YAML::Node expect = scenarios[i]["expect"];
-      if (expect.IsSequence()) {
-        for (size_t j = 0; j < expect.size(); ++j) lines.push_back(expect[j].Mark().line + 1);
-      }
-      out.push_back(std::move(lines));
-    }
-  } catch (const YAML::Exception&) {
-    out.clear();
-  }
-  return out;
 }
 
 }  // namespace alertgate

@@ -11,8 +11,8 @@
 //                alert can join a group that already notified
 //              + (peers - 1) x peer_timeout with an Alertmanager HA cluster.
 //
-// Pure: no clock, no network, no files (the loaders in prometheus_setup.h
-// and alertmanager_setup.h read them).
+// Pure: no clock, no network, no files (the loaders in prometheus/config.h
+// and alertmanager/config.h read them). lint/budget.h holds the arithmetic.
 #pragma once
 
 #include <optional>
@@ -20,12 +20,12 @@
 #include <string>
 #include <vector>
 
+#include "alertmanager/config.h"
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/labels.h"
-#include "lint/alertmanager_setup.h"
-#include "lint/prometheus_setup.h"
-#include "lint/yaml_source.h"
+#include "core/yaml.h"
+#include "prometheus/config.h"
 
 namespace alertgate {
 
@@ -129,8 +129,6 @@ struct LintReport {
 
 struct LintInput {
   Config config;
-  // expect_lines[i][j]: line of scenarios[i].expect[j] in config.source (0 unknown).
-  std::vector<std::vector<int>> expect_lines;
   PrometheusSetup prometheus;
   AlertmanagerSetup alertmanager;
   std::string alertgate_url;  // optional: a receiver URL under it is alertgate's
@@ -143,10 +141,6 @@ LintReport Lint(const LintInput& input);
 // True when a webhook URL delivers to alertgate: it ends in /api/v1/webhook,
 // or it starts with `alertgate_url` (when given).
 bool IsAlertgateWebhook(const std::string& url, const std::string& alertgate_url);
-
-// Lines of each scenario's expect entries in an alertgate config file
-// (best effort: missing entries are 0).
-std::vector<std::vector<int>> ExpectationLines(const std::string& yaml);
 
 // Attaches the measured time_to_notify of each expectation from a results
 // document (docs/results.md) and adds a finding for each measurement above

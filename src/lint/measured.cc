@@ -2,25 +2,11 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
-#include <cstdio>
 
 #include "core/duration.h"
 #include "lint/lint.h"
 
 namespace alertgate {
-namespace {
-
-std::string Seconds(double s) {
-  // Milliseconds at most, trailing zeros trimmed: 12.3s, 20.25s, 60s.
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", s);
-  std::string out = buf;
-  while (out.back() == '0') out.pop_back();
-  if (out.back() == '.') out.pop_back();
-  return out + "s";
-}
-
-}  // namespace
 
 Status AttachMeasurements(const std::string& results_json, LintReport* report) {
   rapidjson::Document d;
@@ -71,8 +57,9 @@ Status AttachMeasurements(const std::string& results_json, LintReport* report) {
           f.where = c.where;
           f.subject = "rule " + c.rule;
           f.message =
-              "measured " + Seconds(*m.time_to_notify) + " in injection " + m.injection +
-              " of drill " + drill + ", above the worst-case bound " + FormatDuration(c.bound) +
+              "measured " + FormatMeasuredSeconds(*m.time_to_notify) + " in injection " +
+              m.injection + " of drill " + drill + ", above the worst-case bound " +
+              FormatDuration(c.bound) +
               (*m.time_to_notify > ToSeconds(e.gate) ? " and the gate " + FormatDuration(e.gate)
                                                      : std::string()) +
               ": something outside the model added time (the source noticing the "

@@ -49,16 +49,6 @@ std::string RuleText(const LintCandidate& c) {
   return out + ")";
 }
 
-std::string MeasuredSeconds(double s) {
-  // Milliseconds at most, trailing zeros trimmed: 12.3s, 20.25s, 60s.
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", s);
-  std::string out = buf;
-  while (out.back() == '0') out.pop_back();
-  if (out.back() == '.') out.pop_back();
-  return out + "s";
-}
-
 void TextExpectation(std::ostringstream& o, const LintExpectation& e) {
   const std::string pad = "             ";
   o << "  " << (e.ok ? "ok  " : "FAIL") << "  " << e.ref << "  " << e.matchers << "\n";
@@ -90,7 +80,7 @@ void TextExpectation(std::ostringstream& o, const LintExpectation& e) {
     const LintMeasurement& m = *e.measured;
     o << pad << "measured in drill " << m.drill << ": ";
     if (m.time_to_notify) {
-      o << MeasuredSeconds(*m.time_to_notify) << " (" << m.injection << ", worst of "
+      o << FormatMeasuredSeconds(*m.time_to_notify) << " (" << m.injection << ", worst of "
         << m.injections << " injection" << (m.injections == 1 ? "" : "s") << ")";
       if (e.best) {
         o << (m.above_bound ? " > bound " : " <= bound ") << D(e.candidates[*e.best].bound)

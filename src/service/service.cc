@@ -91,11 +91,11 @@ Result<Drill> Service::StartDrill(const std::string& id, const std::vector<std::
   if (existing->has_value()) {
     const Drill& d = **existing;
     if (d.finished_at) {
-      return Conflict("drill \"" + id + "\" was finished at " + FormatRfc3339(*d.finished_at) +
-                      "; start a drill with a new id");
+      return Conflict("drill " + QuoteForMessage(id) + " was finished at " +
+                      FormatRfc3339(*d.finished_at) + "; start a drill with a new id");
     }
     if (d.matchers != matchers) {
-      return Conflict("drill \"" + id + "\" is already running with other matchers");
+      return Conflict("drill " + QuoteForMessage(id) + " is already running with other matchers");
     }
     return d;
   }
@@ -123,7 +123,7 @@ Result<Drill> Service::FinishDrill(const std::string& id) {
     StorageFailed("read", existing.status(), id);
     return existing.status();
   }
-  if (!existing->has_value()) return NotFound("unknown drill \"" + id + "\"");
+  if (!existing->has_value()) return NotFound("unknown drill " + QuoteForMessage(id));
   Drill d = **existing;
   if (d.finished_at) return d;
   d.finished_at = clock_->Now();
@@ -145,7 +145,8 @@ Result<Injection> Service::Inject(const InjectRequest& req, bool* created) {
   if (sc == nullptr) {
     std::string known;
     for (const auto& s : cfg->scenarios) known += (known.empty() ? "" : ", ") + s.id;
-    return NotFound("unknown scenario \"" + req.scenario + "\" (configured: " + known + ")");
+    return NotFound("unknown scenario " + QuoteForMessage(req.scenario) + " (configured: " + known +
+                    ")");
   }
   if (req.key.size() > 256) return InvalidArgument("key: longer than 256 characters");
   const Timestamp now = clock_->Now();
@@ -160,7 +161,7 @@ Result<Injection> Service::Inject(const InjectRequest& req, bool* created) {
     StorageFailed("read", drill.status(), req.drill);
     return drill.status();
   }
-  if (!drill->has_value()) return NotFound("unknown drill \"" + req.drill + "\"");
+  if (!drill->has_value()) return NotFound("unknown drill " + QuoteForMessage(req.drill));
   // A fault reported with its own time belongs near its drill: at most a day
   // before the drill started (a runner catching up on a fault applied just
   // before `drill start`). Earlier is a mistake that would be decided silent
@@ -179,14 +180,15 @@ Result<Injection> Service::Inject(const InjectRequest& req, bool* created) {
     for (const auto& inj : *existing) {
       if (inj.key != req.key) continue;
       if (inj.scenario != req.scenario) {
-        return Conflict("key \"" + req.key + "\" was already used for injection " + inj.id +
-                        " of scenario " + inj.scenario);
+        return Conflict("key " + QuoteForMessage(req.key) + " was already used for injection " +
+                        inj.id + " of scenario " + inj.scenario);
       }
       return inj;  // a retry of the same request
     }
   }
   if ((*drill)->finished_at) {
-    return Conflict("drill \"" + req.drill + "\" is finished; start a new drill to inject");
+    return Conflict("drill " + QuoteForMessage(req.drill) +
+                    " is finished; start a new drill to inject");
   }
   const auto n = std::count_if(existing->begin(), existing->end(),
                                [&](const Injection& i) { return i.scenario == req.scenario; });
@@ -231,7 +233,7 @@ Result<Injection> Service::Clear(const std::string& drill, const std::string& id
     StorageFailed("read", d.status(), drill);
     return d.status();
   }
-  if (!d->has_value()) return NotFound("unknown drill \"" + drill + "\"");
+  if (!d->has_value()) return NotFound("unknown drill " + QuoteForMessage(drill));
   auto injections = store_->ListInjections(drill);
   if (!injections.ok()) {
     StorageFailed("read", injections.status(), drill);
@@ -256,7 +258,8 @@ Result<Injection> Service::Clear(const std::string& drill, const std::string& id
     Changed();
     return inj;
   }
-  return NotFound("unknown injection \"" + id + "\" in drill \"" + drill + "\"");
+  return NotFound("unknown injection " + QuoteForMessage(id) + " in drill " +
+                  QuoteForMessage(drill));
 }
 
 void Service::IngestWebhook(std::string body, std::function<void(Result<WebhookOutcome>)> done) {
@@ -305,20 +308,25 @@ void Service::IngestWebhook(std::string body, std::function<void(Result<WebhookO
       });
 }
 
-Result<DrillResult> Service::EvaluateDrill(const Drill& drill, const Config& config,
-                                           Timestamp now) {
-  auto injections = store_->ListInjections(drill.id);
+Result<DrillResult> EvaluateStored(Store* store, const Drill& drill, const Config& config,
+                                   Timestamp now) {
+  auto injections = store->ListInjections(drill.id);
   if (!injections.ok()) return injections.status();
   const TimeRange range = NotificationRange(drill, *injections, config, now);
-  auto notifications = store_->ListNotifications(range.from, range.to);
+  auto notifications = store->ListNotifications(range.from, range.to);
   if (!notifications.ok()) return notifications.status();
   return Evaluate(drill, *injections, *notifications, config, now);
+}
+
+Result<DrillResult> Service::EvaluateDrill(const Drill& drill, const Config& config,
+                                           Timestamp now) {
+  return EvaluateStored(store_, drill, config, now);
 }
 
 Result<DrillResult> Service::Results(const std::string& id) {
   auto drill = store_->GetDrill(id);
   if (!drill.ok()) return drill.status();
-  if (!drill->has_value()) return NotFound("unknown drill \"" + id + "\"");
+  if (!drill->has_value()) return NotFound("unknown drill " + QuoteForMessage(id));
   return EvaluateDrill(**drill, *config(), clock_->Now());
 }
 

@@ -49,6 +49,12 @@ struct WebhookOutcome {
   std::string group_key;
 };
 
+// The results of `drill` from the facts in `store`, at `now`: its
+// injections and the notifications its windows can see, through Evaluate().
+// The one read path of both the server and the offline report.
+Result<DrillResult> EvaluateStored(Store* store, const Drill& drill, const Config& config,
+                                   Timestamp now);
+
 class Service {
  public:
   // All pointers must outlive the service.

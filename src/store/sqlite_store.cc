@@ -6,6 +6,9 @@
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <filesystem>
+
+#include "core/text.h"
 
 namespace alertgate {
 
@@ -148,13 +151,21 @@ std::string StringsToJson(const std::vector<std::string>& items) {
   return buf.GetString();
 }
 
-std::vector<std::string> StringsFromJson(const std::string& text) {
+// A stored column that does not hold what alertgate wrote: the database was
+// changed by something else, or is damaged. Never read as empty.
+Status Corrupt(const char* what, const std::string& row) {
+  return Internal("corrupt " + std::string(what) + " in stored row " + QuoteForMessage(row) +
+                  " (the database was changed outside alertgate, or is damaged)");
+}
+
+Result<std::vector<std::string>> StringsFromJson(const std::string& text, const std::string& row) {
   std::vector<std::string> out;
   rapidjson::Document d;
   d.Parse(text);
-  if (d.HasParseError() || !d.IsArray()) return out;
+  if (d.HasParseError() || !d.IsArray()) return Corrupt("matchers", row);
   for (const auto& v : d.GetArray()) {
-    if (v.IsString()) out.emplace_back(v.GetString(), v.GetStringLength());
+    if (!v.IsString()) return Corrupt("matchers", row);
+    out.emplace_back(v.GetString(), v.GetStringLength());
   }
   return out;
 }
@@ -171,16 +182,15 @@ std::string LabelsToJson(const Labels& labels) {
   return buf.GetString();
 }
 
-Labels LabelsFromJson(const std::string& text) {
+Result<Labels> LabelsFromJson(const std::string& text, const std::string& row) {
   Labels out;
   rapidjson::Document d;
   d.Parse(text);
-  if (d.HasParseError() || !d.IsObject()) return out;
+  if (d.HasParseError() || !d.IsObject()) return Corrupt("labels", row);
   for (const auto& m : d.GetObject()) {
-    if (m.value.IsString()) {
-      out.emplace(std::string(m.name.GetString(), m.name.GetStringLength()),
-                  std::string(m.value.GetString(), m.value.GetStringLength()));
-    }
+    if (!m.value.IsString()) return Corrupt("labels", row);
+    out.emplace(std::string(m.name.GetString(), m.name.GetStringLength()),
+                std::string(m.value.GetString(), m.value.GetStringLength()));
   }
   return out;
 }
@@ -190,10 +200,12 @@ Status ReadError(sqlite3* db, const std::string& what) {
   return Unavailable(what + ": " + sqlite3_errmsg(db));
 }
 
-Drill ReadDrill(const Stmt& s) {
+Result<Drill> ReadDrill(const Stmt& s) {
   Drill d;
   d.id = s.Text(0);
-  d.matchers = StringsFromJson(s.Text(1));
+  auto matchers = StringsFromJson(s.Text(1), "drill " + d.id);
+  if (!matchers.ok()) return matchers.status();
+  d.matchers = std::move(matchers).value();
   d.started_at = s.Time(2);
   d.finished_at = s.OptTime(3);
   return d;
@@ -201,7 +213,7 @@ Drill ReadDrill(const Stmt& s) {
 
 // A row of SELECT drill, id, scenario, injected_at, cleared_at, idem_key,
 // recorded_at.
-Injection ReadInjection(const Stmt& s) {
+Result<Injection> ReadInjection(const Stmt& s) {
   Injection i;
   i.drill = s.Text(0);
   i.id = s.Text(1);
@@ -215,7 +227,7 @@ Injection ReadInjection(const Stmt& s) {
 
 // A row of SELECT id, webhook_id, received_at, fingerprint, starts_at,
 // ends_at, status, receiver, labels.
-Notification ReadNotification(const Stmt& s) {
+Result<Notification> ReadNotification(const Stmt& s) {
   Notification n;
   n.id = s.Int(0);
   n.webhook_id = s.Int(1);
@@ -225,23 +237,34 @@ Notification ReadNotification(const Stmt& s) {
   n.ends_at = s.Time(5);
   n.status = s.Text(6);
   n.receiver = s.Text(7);
-  n.labels = LabelsFromJson(s.Text(8));
+  auto labels = LabelsFromJson(s.Text(8), "notification " + std::to_string(n.id));
+  if (!labels.ok()) return labels.status();
+  n.labels = std::move(labels).value();
   return n;
 }
 
 // Every row of `s`, read with `read_row`; a failed step is a read error
-// naming `what`.
-template <typename ReadRow>
-auto ReadAll(sqlite3* db, Stmt& s, const char* what, ReadRow read_row)
-    -> Result<std::vector<decltype(read_row(s))>> {
-  std::vector<decltype(read_row(s))> out;
+// naming `what`, a row that does not read is the row's error.
+template <typename T>
+Result<std::vector<T>> ReadAll(sqlite3* db, Stmt& s, const char* what,
+                               Result<T> (*read_row)(const Stmt&)) {
+  std::vector<T> out;
   int rc;
-  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(read_row(s));
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    auto row = read_row(s);
+    if (!row.ok()) return row.status();
+    out.push_back(std::move(row).value());
+  }
   if (rc != SQLITE_DONE) return ReadError(db, what);
   return out;
 }
 
 }  // namespace
+
+std::string DatabasePath(const std::string& storage_path) {
+  if (storage_path == ":memory:") return storage_path;
+  return (std::filesystem::path(storage_path) / "alertgate.db").string();
+}
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                        Duration busy_timeout) {
@@ -364,7 +387,9 @@ Result<std::optional<Drill>> SqliteStore::GetDrill(const std::string& id) {
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<Drill>();
   if (rc != SQLITE_ROW) return ReadError(r.db, "reading drill");
-  return std::optional<Drill>(ReadDrill(s));
+  auto drill = ReadDrill(s);
+  if (!drill.ok()) return drill.status();
+  return std::optional<Drill>(std::move(drill).value());
 }
 
 Result<std::vector<Drill>> SqliteStore::ListDrills() {
@@ -383,7 +408,8 @@ Status SqliteStore::InsertDrill(const Drill& drill) {
   s.Bind(3, drill.started_at);
   s.Bind(4, drill.finished_at);
   int rc = s.Step();
-  if (rc == SQLITE_CONSTRAINT) return Conflict("drill \"" + drill.id + "\" already exists");
+  if (rc == SQLITE_CONSTRAINT)
+    return Conflict("drill " + QuoteForMessage(drill.id) + " already exists");
   if (rc != SQLITE_DONE) return Error("storing drill");
   return Status::Ok();
 }
@@ -395,7 +421,7 @@ Status SqliteStore::FinishDrill(const std::string& id, Timestamp at) {
   s.Bind(1, at);
   s.Bind(2, id);
   if (s.Step() != SQLITE_DONE) return Error("finishing drill");
-  if (sqlite3_changes(db_) == 0) return NotFound("unknown drill \"" + id + "\"");
+  if (sqlite3_changes(db_) == 0) return NotFound("unknown drill " + QuoteForMessage(id));
   return Status::Ok();
 }
 
@@ -425,12 +451,13 @@ Status SqliteStore::InsertInjection(const Injection& inj) {
   int rc = s.Step();
   if (rc == SQLITE_CONSTRAINT) {
     if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_FOREIGNKEY) {
-      return NotFound("unknown drill \"" + inj.drill + "\"");
+      return NotFound("unknown drill " + QuoteForMessage(inj.drill));
     }
     if (!inj.key.empty()) {
-      return Conflict("injection \"" + inj.id + "\" or key \"" + inj.key + "\" already exists");
+      return Conflict("injection " + QuoteForMessage(inj.id) + " or key " +
+                      QuoteForMessage(inj.key) + " already exists");
     }
-    return Conflict("injection \"" + inj.id + "\" already exists");
+    return Conflict("injection " + QuoteForMessage(inj.id) + " already exists");
   }
   if (rc != SQLITE_DONE) return Error("storing injection");
   return Status::Ok();
@@ -445,7 +472,8 @@ Status SqliteStore::ClearInjection(const std::string& drill, const std::string& 
   s.Bind(3, id);
   if (s.Step() != SQLITE_DONE) return Error("clearing injection");
   if (sqlite3_changes(db_) == 0) {
-    return NotFound("unknown injection \"" + id + "\" in drill \"" + drill + "\"");
+    return NotFound("unknown injection " + QuoteForMessage(id) + " in drill " +
+                    QuoteForMessage(drill));
   }
   return Status::Ok();
 }

@@ -19,6 +19,10 @@ namespace sqlite_detail {
 struct WriteStatements;
 }
 
+// The database file inside a --storage.path directory; ":memory:" (tests,
+// benchmarks) is returned as it is.
+std::string DatabasePath(const std::string& storage_path);
+
 class SqliteStore final : public Store {
  public:
   // Opens (creating if needed) the database file at `path` (":memory:" for

@@ -240,7 +240,7 @@ TEST(WebConfigTest, EmptyTokenFileIsRejected) {
 TEST(WebConfigTest, MissingFileIsAnError) {
   Result<WebConfig> cfg = LoadWebConfig("/nonexistent/web.yml");
   ASSERT_FALSE(cfg.ok());
-  EXPECT_THAT(cfg.status().message(), HasSubstr("/nonexistent/web.yml: cannot read"));
+  EXPECT_THAT(cfg.status().message(), HasSubstr("cannot read /nonexistent/web.yml"));
 }
 
 }  // namespace

@@ -346,6 +346,38 @@ TEST(SqliteStoreTest, InsertWebhookStoresRawBodyVerbatim) {
               ElementsAre(std::to_string(k20260202T09)));
 }
 
+// Runs `sql` on the file through a connection of its own (a tool or a
+// person changing the database behind alertgate's back).
+void Tamper(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+TEST(SqliteStoreTest, CorruptStoredLabelsAreAnInternalErrorNotEmptyLabels) {
+  testing::TempDir dir;
+  const std::string path = dir.File("alertgate.db");
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->InsertWebhook(At(0), "{}", {MakeAlert("fp1", At(-5000))}).ok());
+  ASSERT_TRUE(store->InsertDrill(MakeDrill("d1", At(0), {"env=\"staging\""})).ok());
+  for (const std::string bad : {"not json", "{\"alertname\": 7}", "[]"}) {
+    Tamper(path, "UPDATE notifications SET labels = '" + bad + "'");
+    auto got = store->ListNotifications(At(-60'000), At(60'000));
+    ASSERT_FALSE(got.ok()) << bad;
+    EXPECT_EQ(got.status().code(), StatusCode::kInternal) << bad;
+    EXPECT_THAT(got.status().message(), HasSubstr("corrupt labels")) << bad;
+  }
+  Tamper(path, "UPDATE drills SET matchers = '[1]'");
+  auto drill = store->GetDrill("d1");
+  ASSERT_FALSE(drill.ok());
+  EXPECT_EQ(drill.status().code(), StatusCode::kInternal);
+  EXPECT_FALSE(store->ListDrills().ok());
+}
+
 TEST(SqliteStoreTest, InsertWebhookReturnsStoredNotificationsWithIds) {
   auto store = MustOpen(":memory:");
   ASSERT_NE(store, nullptr);

@@ -1,31 +1,18 @@
 // The parts of an Alertmanager 0.25 configuration that decide where an alert
-// goes and when it is sent: the route tree with its inherited timers,
-// the receivers (webhook URLs), and inhibition rules.
+// goes and when it is sent: the route tree with its inherited timers, the
+// receivers (webhook URLs), and inhibition rules. Alertmanager's config/.
 #pragma once
 
-#include <set>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/labels.h"
 #include "core/matcher.h"
 #include "core/status.h"
-#include "lint/yaml_source.h"
+#include "core/yaml.h"
 
 namespace alertgate {
-
-// Three-valued truth for matching alerts whose labels are known only in part.
-enum class Tri { kNo, kMaybe, kYes };
-
-// Evaluates `m` against an alert of which only `known` labels are certain;
-// any other label may be absent or carry any value, so a matcher on it is
-// kMaybe. On `unknown`, when non-null, records the label names that made the
-// answer kMaybe.
-Tri MatchPartial(const Matcher& m, const Labels& known, std::set<std::string>* unknown = nullptr);
-Tri MatchPartial(const std::vector<Matcher>& all, const Labels& known,
-                 std::set<std::string>* unknown = nullptr);
 
 struct AmRoute {
   std::string path;               // "route", "route.routes[0]", "route.routes[0].routes[2]"
@@ -92,28 +79,5 @@ struct AlertmanagerSetup {
 Result<AlertmanagerSetup> ParseAlertmanagerSetup(const std::string& yaml,
                                                  const std::string& filename);
 Result<AlertmanagerSetup> LoadAlertmanagerSetup(const std::string& path);
-
-// Parses one entry of a `matchers:` list in Alertmanager 0.25's syntax
-// (pkg/labels.ParseMatchers): comma-separated, optional braces, values
-// quoted or bare.
-Result<std::vector<Matcher>> ParseAlertmanagerMatchers(std::string_view text);
-
-// The routes an alert with exactly these labels lands on, in order: a
-// depth-first, left-to-right walk where a matching child stops the search of
-// its siblings unless it has `continue: true`, and a route none of whose
-// children match is itself the match (dispatch.Route.Match).
-std::vector<const AmRoute*> MatchRoutes(const AmRoute& root, const Labels& labels);
-
-// One way an alert known only in part may be routed.
-struct RouteOutcome {
-  std::vector<const AmRoute*> routes;  // as MatchRoutes
-  std::set<std::string> depends_on;    // unknown labels consulted on the way
-};
-
-// Every distinct outcome MatchRoutes can give for an alert of which only
-// `known` labels are certain (at most `limit`; more are dropped). A single
-// outcome with empty depends_on means the routing is certain.
-std::vector<RouteOutcome> MatchRoutesPartial(const AmRoute& root, const Labels& known,
-                                             size_t limit = 64);
 
 }  // namespace alertgate

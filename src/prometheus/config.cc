@@ -1,10 +1,12 @@
-#include "lint/prometheus_setup.h"
+#include "prometheus/config.h"
 
 #include <glob.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <set>
+
+#include "core/text.h"
 
 namespace alertgate {
 namespace {
@@ -34,19 +36,22 @@ class PrometheusLoader {
   explicit PrometheusLoader(const std::string& path) : src_(path) {}
 
   Result<PrometheusSetup> Load() {
-    auto root = src_.Load();
-    if (!root.ok()) return root.status();
-    PrometheusSetup s;
-    s.file = src_.filename();
-    s.alerting_where = SourceRef{s.file, 0};
-    AG_RETURN_IF_ERROR(LoadGlobal(*root, &s));
-    AG_RETURN_IF_ERROR(LoadJobs(*root, &s));
-    AG_RETURN_IF_ERROR(LoadAlerting(*root, &s));
-    AG_RETURN_IF_ERROR(LoadRuleFiles(*root, &s));
-    return s;
+    return src_.Read([this](const YAML::Node& root) { return Load(root); });
   }
 
  private:
+  Result<PrometheusSetup> Load(const YAML::Node& root) {
+    AG_RETURN_IF_ERROR(src_.RequireMapping(root));
+    PrometheusSetup s;
+    s.file = src_.filename();
+    s.alerting_where = SourceRef{s.file, 0};
+    AG_RETURN_IF_ERROR(LoadGlobal(root, &s));
+    AG_RETURN_IF_ERROR(LoadJobs(root, &s));
+    AG_RETURN_IF_ERROR(LoadAlerting(root, &s));
+    AG_RETURN_IF_ERROR(LoadRuleFiles(root, &s));
+    return s;
+  }
+
   Status LoadGlobal(const YAML::Node& root, PrometheusSetup* s) {
     const YAML::Node g = root["global"];
     s->global_where = Has(g) ? src_.Ref(g) : SourceRef{s->file, 0};
@@ -120,7 +125,7 @@ class PrometheusLoader {
         job.timeout = std::min(s->scrape_timeout, job.interval);
       }
       if (s->FindJob(job.name) != nullptr) {
-        return src_.Error(j["job_name"], ctx + ": duplicate job_name \"" + job.name + "\"");
+        return src_.Error(j["job_name"], ctx + ": duplicate job_name " + QuoteForMessage(job.name));
       }
       s->jobs.push_back(std::move(job));
     }
@@ -194,10 +199,13 @@ class PrometheusLoader {
 
   // One rule file in Prometheus's format (groups: [{name, interval, rules}]).
   Status LoadRuleFile(const std::string& file, PrometheusSetup* s) {
-    YamlSource rs(file);
-    auto root = rs.Load();
-    if (!root.ok()) return root.status();
-    const YAML::Node groups = (*root)["groups"];
+    const YamlSource rs(file);
+    return rs.Read([&](const YAML::Node& root) { return LoadRules(rs, root, s); });
+  }
+
+  Status LoadRules(const YamlSource& rs, const YAML::Node& root, PrometheusSetup* s) {
+    AG_RETURN_IF_ERROR(rs.RequireMapping(root));
+    const YAML::Node groups = root["groups"];
     if (!Has(groups)) return Status::Ok();
     if (!groups.IsSequence()) return rs.Error(groups, "groups: expected a list");
     for (size_t gi = 0; gi < groups.size(); ++gi) {
@@ -268,11 +276,7 @@ const ScrapeJob* PrometheusSetup::FindJob(const std::string& name) const {
 }
 
 Result<PrometheusSetup> LoadPrometheusSetup(const std::string& path) {
-  try {
-    return PrometheusLoader(path).Load();
-  } catch (const YAML::Exception& e) {
-    return InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  return PrometheusLoader(path).Load();
 }
 
 std::vector<std::string> JobsInExpr(const std::string& expr) {

@@ -1,4 +1,4 @@
-#include "lint/prometheus_setup.h"
+#include "prometheus/config.h"
 
 #include <gtest/gtest.h>
 

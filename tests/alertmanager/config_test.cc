@@ -1,7 +1,8 @@
-#include "lint/alertmanager_setup.h"
+#include "alertmanager/config.h"
 
 #include <gtest/gtest.h>
 
+#include "alertmanager/router.h"
 #include "lint/lint_test_util.h"
 
 namespace alertgate {
@@ -14,6 +15,13 @@ std::string Text(const std::vector<Matcher>& ms) {
   std::string out;
   for (const auto& m : ms) out += (out.empty() ? "" : ", ") + m.ToString();
   return out;
+}
+
+// The matchers of one `matchers:` entry, in Alertmanager's syntax.
+Result<std::vector<Matcher>> ParseAlertmanagerMatchers(std::string_view text) {
+  auto set = ParseMatchers(text, MatcherSyntax::kAlertmanager);
+  if (!set.ok()) return set.status();
+  return set->matchers();
 }
 
 TEST(AlertmanagerMatchersTest, ParsesAlertmanagerSyntax) {

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "lint/alertmanager_setup.h"
+#include "alertmanager/config.h"
+#include "alertmanager/router.h"
 #include "lint/lint_test_util.h"
 #include "test_util.h"
 

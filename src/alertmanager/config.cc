@@ -1,96 +1,9 @@
-#include "lint/alertmanager_setup.h"
+#include "alertmanager/config.h"
 
-#include <algorithm>
-#include <fstream>
-#include <map>
-#include <sstream>
+#include "core/file.h"
 
 namespace alertgate {
 namespace {
-
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-// One matcher as pkg/labels.ParseMatcher reads it: name, operator, value
-// (optionally double-quoted, with \" \\ \n escapes; other backslashes are
-// literal).
-Result<Matcher> ParseOneMatcher(std::string_view token) {
-  std::string_view s = Trim(token);
-  size_t i = 0;
-  auto name_char = [](char c, bool first) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
-           (!first && c >= '0' && c <= '9');
-  };
-  while (i < s.size() && name_char(s[i], i == 0)) ++i;
-  const std::string name(s.substr(0, i));
-  size_t j = i;
-  while (j < s.size() && IsSpace(s[j])) ++j;
-  Matcher::Op op;
-  if (s.substr(j, 2) == "=~") {
-    op = Matcher::Op::kRegexMatch;
-    j += 2;
-  } else if (s.substr(j, 2) == "!=") {
-    op = Matcher::Op::kNotEqual;
-    j += 2;
-  } else if (s.substr(j, 2) == "!~") {
-    op = Matcher::Op::kRegexNoMatch;
-    j += 2;
-  } else if (s.substr(j, 1) == "=") {
-    op = Matcher::Op::kEqual;
-    j += 1;
-  } else {
-    return InvalidArgument("bad matcher format: " + std::string(s));
-  }
-  if (name.empty()) return InvalidArgument("bad matcher format: " + std::string(s));
-  std::string_view raw = Trim(s.substr(j));
-  bool expect_quote = false;
-  if (!raw.empty() && raw.front() == '"') {
-    raw.remove_prefix(1);
-    expect_quote = true;
-  }
-  std::string value;
-  bool escaped = false;
-  for (size_t k = 0; k < raw.size(); ++k) {
-    const char c = raw[k];
-    if (escaped) {
-      escaped = false;
-      if (c == 'n') {
-        value += '\n';
-      } else if (c == '"' || c == '\\') {
-        value += c;
-      } else {
-        value += '\\';
-        value += c;
-      }
-      continue;
-    }
-    if (c == '\\') {
-      if (k + 1 < raw.size()) {
-        escaped = true;
-        continue;
-      }
-      value += '\\';
-    } else if (c == '"') {
-      if (!expect_quote || k + 1 < raw.size()) {
-        return InvalidArgument("matcher value contains unescaped double quote: " +
-                               std::string(s.substr(j)));
-      }
-      expect_quote = false;
-    } else {
-      value += c;
-    }
-  }
-  if (expect_quote) {
-    return InvalidArgument("matcher value contains unescaped double quote: " +
-                           std::string(s.substr(j)));
-  }
-  return Matcher::Create(name, op, value);
-}
 
 class AlertmanagerLoader {
  public:
@@ -205,12 +118,12 @@ class AlertmanagerLoader {
       for (size_t i = 0; i < ms.size(); ++i) {
         auto text = src_.String(ms[i], ctx + ".matchers[" + std::to_string(i) + "]");
         if (!text.ok()) return text.status();
-        auto parsed = ParseAlertmanagerMatchers(*text);
+        auto parsed = ParseMatchers(*text, MatcherSyntax::kAlertmanager);
         if (!parsed.ok()) {
           return src_.Error(
               ms[i], ctx + ".matchers[" + std::to_string(i) + "]: " + parsed.status().message());
         }
-        for (auto& m : *parsed) out->push_back(std::move(m));
+        for (const auto& m : parsed->matchers()) out->push_back(m);
       }
     }
     return Status::Ok();
@@ -343,85 +256,7 @@ class AlertmanagerLoader {
   YamlSource src_;
 };
 
-void Append(std::vector<const AmRoute*>* to, const std::vector<const AmRoute*>& from) {
-  to->insert(to->end(), from.begin(), from.end());
-}
-
-// Merges outcomes with the same route list (their dependencies are joined).
-std::vector<RouteOutcome> Dedupe(std::vector<RouteOutcome> in, size_t limit) {
-  std::vector<RouteOutcome> out;
-  for (auto& o : in) {
-    auto it = std::find_if(out.begin(), out.end(),
-                           [&](const RouteOutcome& x) { return x.routes == o.routes; });
-    if (it != out.end()) {
-      it->depends_on.insert(o.depends_on.begin(), o.depends_on.end());
-    } else if (out.size() < limit) {
-      out.push_back(std::move(o));
-    }
-  }
-  return out;
-}
-
-std::vector<RouteOutcome> Walk(const AmRoute& r, const Labels& known, size_t limit) {
-  std::set<std::string> deps;
-  const Tri t = MatchPartial(r.matchers, known, &deps);
-  if (t == Tri::kNo) return {RouteOutcome{}};
-  struct State {
-    RouteOutcome so_far;
-    bool stopped = false;
-  };
-  std::vector<State> states{State{RouteOutcome{{}, deps}, false}};
-  for (const auto& child : r.routes) {
-    const std::vector<RouteOutcome> child_outcomes = Walk(child, known, limit);
-    std::vector<State> next;
-    for (const auto& s : states) {
-      if (s.stopped) {
-        next.push_back(s);
-        continue;
-      }
-      for (const auto& co : child_outcomes) {
-        State n = s;
-        Append(&n.so_far.routes, co.routes);
-        n.so_far.depends_on.insert(co.depends_on.begin(), co.depends_on.end());
-        n.stopped = !co.routes.empty() && !child.continue_matching;
-        next.push_back(std::move(n));
-      }
-    }
-    if (next.size() > limit) next.resize(limit);
-    states = std::move(next);
-  }
-  std::vector<RouteOutcome> out;
-  for (auto& s : states) {
-    if (s.so_far.routes.empty()) s.so_far.routes.push_back(&r);
-    out.push_back(std::move(s.so_far));
-  }
-  if (t == Tri::kMaybe) out.push_back(RouteOutcome{{}, deps});
-  return Dedupe(std::move(out), limit);
-}
-
 }  // namespace
-
-Tri MatchPartial(const Matcher& m, const Labels& known, std::set<std::string>* unknown) {
-  auto it = known.find(m.name());
-  if (it == known.end()) {
-    if (unknown != nullptr) unknown->insert(m.name());
-    return Tri::kMaybe;
-  }
-  return m.MatchesValue(it->second) ? Tri::kYes : Tri::kNo;
-}
-
-Tri MatchPartial(const std::vector<Matcher>& all, const Labels& known,
-                 std::set<std::string>* unknown) {
-  Tri result = Tri::kYes;
-  std::set<std::string> deps;
-  for (const auto& m : all) {
-    const Tri t = MatchPartial(m, known, &deps);
-    if (t == Tri::kNo) return Tri::kNo;
-    if (t == Tri::kMaybe) result = Tri::kMaybe;
-  }
-  if (unknown != nullptr) unknown->insert(deps.begin(), deps.end());
-  return result;
-}
 
 std::string AmRoute::Describe() const { return path + " (receiver " + receiver + ")"; }
 
@@ -443,79 +278,17 @@ const AmReceiver* AlertmanagerSetup::FindReceiver(const std::string& name) const
 
 Result<AlertmanagerSetup> ParseAlertmanagerSetup(const std::string& yaml,
                                                  const std::string& filename) {
-  AlertmanagerLoader loader(filename);
-  YamlSource src(filename);
-  try {
-    auto root = src.Parse(yaml);
-    if (!root.ok()) return root.status();
-    return loader.Load(*root);
-  } catch (const YAML::Exception& e) {
-    return InvalidArgument(filename + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  const YamlSource src(filename);
+  return src.Parse(yaml, [&](const YAML::Node& root) -> Result<AlertmanagerSetup> {
+    AG_RETURN_IF_ERROR(src.RequireMapping(root));
+    return AlertmanagerLoader(filename).Load(root);
+  });
 }
 
 Result<AlertmanagerSetup> LoadAlertmanagerSetup(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument(path + ": cannot read the file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseAlertmanagerSetup(ss.str(), path);
-}
-
-Result<std::vector<Matcher>> ParseAlertmanagerMatchers(std::string_view text) {
-  std::string_view s = text;
-  if (!s.empty() && s.front() == '{') s.remove_prefix(1);
-  if (!s.empty() && s.back() == '}') s.remove_suffix(1);
-  std::vector<std::string> tokens;
-  std::string token;
-  bool in_quotes = false;
-  bool escaped = false;
-  for (char c : s) {
-    if (c == ',' && !in_quotes) {
-      tokens.push_back(token);
-      token.clear();
-      continue;
-    }
-    if (c == '"') {
-      if (!escaped) {
-        in_quotes = !in_quotes;
-      } else {
-        escaped = false;
-      }
-    } else if (c == '\\') {
-      escaped = !escaped;
-    } else {
-      escaped = false;
-    }
-    token += c;
-  }
-  if (!Trim(token).empty()) tokens.push_back(std::string(Trim(token)));
-  std::vector<Matcher> out;
-  for (const auto& t : tokens) {
-    auto m = ParseOneMatcher(t);
-    if (!m.ok()) return m.status();
-    out.push_back(std::move(m).value());
-  }
-  return out;
-}
-
-std::vector<const AmRoute*> MatchRoutes(const AmRoute& root, const Labels& labels) {
-  for (const auto& m : root.matchers) {
-    if (!m.Matches(labels)) return {};
-  }
-  std::vector<const AmRoute*> all;
-  for (const auto& child : root.routes) {
-    const std::vector<const AmRoute*> got = MatchRoutes(child, labels);
-    Append(&all, got);
-    if (!got.empty() && !child.continue_matching) break;
-  }
-  if (all.empty()) all.push_back(&root);
-  return all;
-}
-
-std::vector<RouteOutcome> MatchRoutesPartial(const AmRoute& root, const Labels& known,
-                                             size_t limit) {
-  return Walk(root, known, std::max<size_t>(limit, 1));
+  auto text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  return ParseAlertmanagerSetup(*text, path);
 }
 
 }  // namespace alertgate

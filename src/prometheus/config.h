@@ -9,7 +9,7 @@
 #include "core/clock.h"
 #include "core/labels.h"
 #include "core/status.h"
-#include "lint/yaml_source.h"
+#include "core/yaml.h"
 
 namespace alertgate {
 
