@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "correlate/model.h"
+#include "facts/facts.h"
 
 namespace alertgate::bench {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "correlate/model.h"
+#include "facts/facts.h"
 
 namespace alertgate {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "correlate/model.h"
+#include "facts/facts.h"
 
 namespace alertgate {
 
