@@ -59,7 +59,7 @@ const std::vector<ParsedAlert>& FixtureAlerts() {
       rapidjson::Document d;
       d.Parse(text);
       ParsedAlert a;
-      a.status = d["status"].GetString();
+      a.status = *ParseAlertStatus(d["status"].GetString());
       for (const auto& m : d["labels"].GetObject())
         a.labels[m.name.GetString()] = m.value.GetString();
       out.push_back(std::move(a));
@@ -164,7 +164,8 @@ std::vector<Notification> WebhookNotifications(size_t alerts, uint64_t seq, Time
     n.fingerprint = Fingerprint(seq + i);
     n.starts_at = starts_at;
     n.status = a.status;
-    n.ends_at = a.status == "resolved" ? starts_at + std::chrono::minutes(1) : ZeroTime();
+    n.ends_at =
+        a.status == AlertStatus::kResolved ? starts_at + std::chrono::minutes(1) : ZeroTime();
     n.labels = a.labels;
     n.receiver = "alertgate-group";
     out.push_back(std::move(n));
@@ -185,7 +186,7 @@ std::vector<Notification> MakeNoise(size_t n, Timestamp from, Timestamp to, uint
     x.fingerprint = Fingerprint(0x4e4f495345ULL + first_id + i);
     x.starts_at = x.received_at - std::chrono::seconds(30);
     x.ends_at = ZeroTime();
-    x.status = "firing";
+    x.status = AlertStatus::kFiring;
     // Three in four come from production: out of a staging drill's scope.
     x.labels = {{"alertname", kNoiseNames[r % std::size(kNoiseNames)]},
                 {"env", (r >> 8) % 4 == 0 ? "staging" : "prod"},
@@ -228,12 +229,12 @@ DrillData MakeDrill(const Config& config, const DrillShape& shape) {
       n.received_at = inj.injected_at + std::chrono::seconds(delay_s);
       n.starts_at = n.received_at - std::chrono::seconds(3);
       n.ends_at = ZeroTime();
-      n.status = "firing";
+      n.status = AlertStatus::kFiring;
       n.fingerprint = Fingerprint(shape.seed * 0x10000000ULL + k * 16 + e);
       n.labels = LabelsFor(sc.expect[e], k);
       n.receiver = "alertgate-group";
       Notification resolved = n;
-      resolved.status = "resolved";
+      resolved.status = AlertStatus::kResolved;
       resolved.received_at = n.received_at + std::chrono::minutes(3);
       resolved.ends_at = resolved.received_at - std::chrono::seconds(1);
       all.push_back(std::move(n));

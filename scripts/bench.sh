@@ -308,11 +308,16 @@ metrics_public: true
 WEB
   alertgate_serve "$port" "$WORK/ag-fe3" --web.config.file="$WORK/web.yml"; pid=$SERVER_PID
   wait_ready "$port" /-/ready
+  # The webhook sender's password (fixtures/web/web-config.yml's) is checked
+  # once, before the flood, and then remembered. (A password first seen
+  # during the flood waits its turn in the bcrypt queue, behind the wrong
+  # ones: docs/benchmarks.md.)
+  AUTH="Basic $(printf %s 'alertmanager:am-webhook-password' | base64)"
+  curl -sf -o /dev/null -H "Authorization: $AUTH" -H 'Content-Type: application/json' \
+    --data-binary '{"version":"4","status":"firing","receiver":"r","groupKey":"{}","alerts":[]}' \
+    "127.0.0.1:$port/api/v1/webhook"
   attack "$port" flood 25 alertmanager; a=$ATTACK_PID
   sleep 2
-  # The webhook sender's password (fixtures/web/web-config.yml's) is checked
-  # once and then remembered.
-  AUTH="Basic $(printf %s 'alertmanager:am-webhook-password' | base64)"
   BENCH_AUTH=$AUTH wrk_run "$port" /api/v1/webhook "$WORK/payloads/webhook.txt" 100 > "$WORK/fe3-webhooks.txt" &
   w=$!
   line=$(health_run "$port")

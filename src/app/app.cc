@@ -73,9 +73,9 @@ Result<std::unique_ptr<App>> App::Create(const ServeOptions& options, const Cloc
 
   App* raw = app.get();
   app->service_->SetOnChange([raw] {
-    std::lock_guard<std::mutex> lock(raw->tick_mu_);
+    MutexLock lock(&raw->tick_mu_);
     raw->tick_requested_ = true;
-    raw->tick_cv_.notify_one();
+    raw->tick_cv_.Signal();
   });
   app->http_ = std::make_unique<HttpServer>(
       ApiRoutes(app->service_.get(), app->metrics_.get(), [raw] { return raw->Reload(); }),
@@ -106,10 +106,10 @@ void App::Run() {
 
 void App::Shutdown() {
   {
-    std::lock_guard<std::mutex> lock(tick_mu_);
+    MutexLock lock(&tick_mu_);
     if (stopping_) return;
     stopping_ = true;
-    tick_cv_.notify_all();
+    tick_cv_.SignalAll();
   }
   if (http_) http_->Stop();
 }
@@ -117,31 +117,36 @@ void App::Shutdown() {
 void App::TickNow() { service_->Tick(); }
 
 void App::TickerLoop() {
-  std::unique_lock<std::mutex> lock(tick_mu_);
-  while (!stopping_) {
-    tick_cv_.wait_for(lock, options_.tick_interval,
-                      [this] { return stopping_ || tick_requested_; });
-    if (stopping_) break;
-    tick_requested_ = false;
-    lock.unlock();
+  while (WaitForTick()) {
     service_->Tick();
     if (options_.retention.count() > 0 && clock_->Monotonic() >= next_retention_) {
       (void)service_->ApplyRetention(options_.retention);  // failures are logged and counted
       next_retention_ = clock_->Monotonic() + std::chrono::hours(1);
     }
-    lock.lock();
-    // Changes arriving in the next moment are published together: a tick
-    // re-reads and re-evaluates every live drill, so under a webhook burst
-    // back-to-back ticks would compete with the writes for the store.
-    tick_cv_.wait_for(
-        lock,
-        std::min<std::chrono::milliseconds>(options_.tick_interval, std::chrono::milliseconds(250)),
-        [this] { return stopping_; });
+    PauseAfterTick();
+  }
+}
+
+bool App::WaitForTick() {
+  MutexLock lock(&tick_mu_);
+  const auto deadline = std::chrono::steady_clock::now() + options_.tick_interval;
+  while (!stopping_ && !tick_requested_ && tick_cv_.WaitUntil(deadline)) {
+  }
+  tick_requested_ = false;
+  return !stopping_;
+}
+
+void App::PauseAfterTick() {
+  MutexLock lock(&tick_mu_);
+  const auto deadline =
+      std::chrono::steady_clock::now() +
+      std::min<std::chrono::milliseconds>(options_.tick_interval, std::chrono::milliseconds(250));
+  while (!stopping_ && tick_cv_.WaitUntil(deadline)) {
   }
 }
 
 Status App::Reload() {
-  std::lock_guard<std::mutex> lock(reload_mu_);
+  MutexLock lock(&reload_mu_);
   auto config = LoadConfigFile(options_.config_file);
   if (!config.ok()) {
     metrics_->SetConfigReload(false, clock_->Now());

@@ -3,15 +3,14 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <ostream>
 #include <string>
 #include <thread>
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/mutex.h"
 #include "core/status.h"
 #include "http/server.h"
 #include "ingest/webhook.h"
@@ -67,6 +66,13 @@ class App {
  private:
   App() = default;
   void TickerLoop();
+  // Blocks until a change asks for a tick, the tick interval passes, or
+  // Shutdown(); false on Shutdown().
+  bool WaitForTick() AG_EXCLUDES(tick_mu_);
+  // After a tick, lets changes arriving in the next moment gather: a tick
+  // re-reads and re-evaluates every live drill, so under a webhook burst
+  // back-to-back ticks would compete with the writes for the store.
+  void PauseAfterTick() AG_EXCLUDES(tick_mu_);
 
   ServeOptions options_;
   const Clock* clock_ = nullptr;
@@ -77,11 +83,11 @@ class App {
   std::unique_ptr<Service> service_;
   std::unique_ptr<HttpServer> http_;
 
-  std::mutex reload_mu_;
-  std::mutex tick_mu_;
-  std::condition_variable tick_cv_;
-  bool tick_requested_ = false;                           // GUARDED_BY(tick_mu_)
-  bool stopping_ = false;                                 // GUARDED_BY(tick_mu_)
+  Mutex reload_mu_;  // one reload at a time
+  Mutex tick_mu_;
+  CondVar tick_cv_{&tick_mu_};
+  bool tick_requested_ AG_GUARDED_BY(tick_mu_) = false;
+  bool stopping_ AG_GUARDED_BY(tick_mu_) = false;
   std::chrono::steady_clock::time_point next_retention_;  // ticker thread only
   std::thread ticker_;
 };

@@ -43,6 +43,11 @@ class SystemClock final : public Clock {
 };
 
 // A clock that moves only when told to. Thread-safe.
+//
+// Wall time and monotonic time move together under Advance(). Set() models a
+// wall-clock step (NTP, an operator): Now() jumps to the new time, backwards
+// too, while Monotonic() moves forward by the step when it is forward and not
+// at all when it is backward, so Monotonic() never decreases.
 class FakeClock final : public Clock {
  public:
   explicit FakeClock(Timestamp start) : now_(start) {}
@@ -53,20 +58,24 @@ class FakeClock final : public Clock {
   }
   std::chrono::steady_clock::time_point Monotonic() const override {
     std::lock_guard<std::mutex> lock(mu_);
-    return std::chrono::steady_clock::time_point(now_.time_since_epoch());
+    return std::chrono::steady_clock::time_point(monotonic_);
   }
+  // REQUIRES: d >= 0 (time does not run backwards; use Set() for a step).
   void Advance(Duration d) {
     std::lock_guard<std::mutex> lock(mu_);
     now_ += d;
+    monotonic_ += d;
   }
   void Set(Timestamp t) {
     std::lock_guard<std::mutex> lock(mu_);
+    if (t > now_) monotonic_ += t - now_;
     now_ = t;
   }
 
  private:
   mutable std::mutex mu_;
   Timestamp now_;
+  Duration monotonic_{0};  // since construction
 };
 
 }  // namespace alertgate

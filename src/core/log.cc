@@ -108,7 +108,7 @@ void Logger::Log(LogLevel level, const std::string& msg, std::initializer_list<L
     for (const auto& [k, v] : fields) line += " " + k + "=" + LogfmtValue(v);
   }
   line += '\n';
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   *out_ << line << std::flush;
 }
 

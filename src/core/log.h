@@ -6,12 +6,12 @@
 #pragma once
 
 #include <initializer_list>
-#include <mutex>
 #include <ostream>
 #include <string>
 #include <utility>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "core/status.h"
 
 namespace alertgate {
@@ -47,8 +47,8 @@ class Logger {
   bool Enabled(LogLevel level) const { return level >= level_; }
 
  private:
-  std::mutex mu_;
-  std::ostream* out_;
+  Mutex mu_;  // one line at a time
+  std::ostream* out_ AG_PT_GUARDED_BY(mu_);
   const Clock* clock_;
   LogLevel level_;
   LogFormat format_;

@@ -22,7 +22,7 @@ MatcherSet ParseDrillMatchers(const Drill& drill) {
   return MatcherSet(std::move(all));
 }
 
-bool IsFiring(const Notification& n) { return n.status == "firing"; }
+bool IsFiring(const Notification& n) { return n.status == AlertStatus::kFiring; }
 
 // The facts Evaluate() looks up repeatedly, indexed once per call.
 struct Index {
@@ -163,7 +163,7 @@ DrillResult Evaluate(const Drill& drill, const std::vector<Injection>& injection
   for (const auto& n : notifications) {
     if (IsFiring(n)) {
       if (drill_matchers.Matches(n.labels)) index.firing.push_back(&n);
-    } else if (n.status == "resolved") {
+    } else if (n.status == AlertStatus::kResolved) {
       index.resolved[{n.fingerprint, n.starts_at}].push_back(n.received_at);
     }
   }

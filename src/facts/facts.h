@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -12,6 +13,21 @@
 #include "core/matcher.h"
 
 namespace alertgate {
+
+// An alert's state in one delivery, as Alertmanager reports it.
+enum class AlertStatus { kFiring, kResolved };
+
+// "firing" or "resolved": the spelling of the webhook, the store and the metrics.
+constexpr std::string_view AlertStatusName(AlertStatus status) {
+  return status == AlertStatus::kFiring ? "firing" : "resolved";
+}
+
+// The status spelled `name`; nullopt for anything else.
+constexpr std::optional<AlertStatus> ParseAlertStatus(std::string_view name) {
+  if (name == "firing") return AlertStatus::kFiring;
+  if (name == "resolved") return AlertStatus::kResolved;
+  return std::nullopt;
+}
 
 // One game-day session.
 struct Drill {
@@ -41,7 +57,7 @@ struct Notification {
   std::string fingerprint;
   Timestamp starts_at;  // Prometheus's FiredAt
   Timestamp ends_at;    // ZeroTime() while firing
-  std::string status;   // "firing" or "resolved"
+  AlertStatus status = AlertStatus::kFiring;
   Labels labels;
   std::string receiver;
 

@@ -206,13 +206,13 @@ bool Authenticator::BcryptMatches(const std::string& password, const std::string
 }
 
 bool Authenticator::CacheContains(const Sha256Digest& key) const {
-  std::lock_guard<std::mutex> lock(cache_mu_);
+  MutexLock lock(&cache_mu_);
   return cache_.count(key) != 0;
 }
 
 void Authenticator::CacheInsert(const Sha256Digest& key) const {
   if (options_.cache_capacity == 0) return;
-  std::lock_guard<std::mutex> lock(cache_mu_);
+  MutexLock lock(&cache_mu_);
   if (!cache_.insert(key).second) return;
   cache_order_.push_back(key);
   while (cache_order_.size() > options_.cache_capacity) {

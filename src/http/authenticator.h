@@ -12,13 +12,13 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <utility>
 #include <vector>
 
+#include "core/mutex.h"
 #include "core/sha256.h"
 #include "core/status.h"
 #include "http/roles.h"
@@ -129,9 +129,9 @@ class Authenticator {
   struct DigestHash {
     size_t operator()(const Sha256Digest& d) const;
   };
-  mutable std::mutex cache_mu_;
-  mutable std::unordered_set<Sha256Digest, DigestHash> cache_;  // GUARDED_BY(cache_mu_)
-  mutable std::deque<Sha256Digest> cache_order_;  // oldest first; GUARDED_BY(cache_mu_)
+  mutable Mutex cache_mu_;
+  mutable std::unordered_set<Sha256Digest, DigestHash> cache_ AG_GUARDED_BY(cache_mu_);
+  mutable std::deque<Sha256Digest> cache_order_ AG_GUARDED_BY(cache_mu_);  // oldest first
 };
 
 // True for the "forbidden" outcome of Authorize (→ 403), whichever code

@@ -93,7 +93,7 @@ int HttpServer::port() const { return core_->port; }
 void HttpServer::Serve() {
   Core& c = *core_;
   {
-    std::lock_guard<std::mutex> lock(c.busy_mu);
+    MutexLock lock(&c.busy_mu);
     if (c.stopping) return;
   }
   net::post(c.accept_strand, [&c] { c.DoAccept(); });
@@ -110,7 +110,7 @@ void HttpServer::Serve() {
 void HttpServer::Stop() {
   Core& c = *core_;
   {
-    std::lock_guard<std::mutex> lock(c.busy_mu);
+    MutexLock lock(&c.busy_mu);
     if (c.stopping) return;
     c.stopping = true;
   }
@@ -121,8 +121,8 @@ void HttpServer::Stop() {
   });
   {
     // Requests already handed to a handler finish and are answered.
-    std::unique_lock<std::mutex> lock(c.busy_mu);
-    c.busy_cv.wait(lock, [&c] { return c.busy == 0; });
+    MutexLock lock(&c.busy_mu);
+    while (c.busy != 0) c.busy_cv.Wait();
   }
   c.ioc.stop();
 }

@@ -17,15 +17,14 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <condition_variable>
 #include <functional>
 #include <limits>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/mutex.h"
 #include "core/text.h"
 #include "http/authenticator.h"
 #include "http/framing.h"
@@ -166,14 +165,14 @@ struct HttpServer::Core {
   // that Stop() can wait for it. False once stopping: the request is then
   // refused instead.
   bool TryEnter() {
-    std::lock_guard<std::mutex> lock(busy_mu);
+    MutexLock lock(&busy_mu);
     if (stopping) return false;
     ++busy;
     return true;
   }
   void Leave() {
-    std::lock_guard<std::mutex> lock(busy_mu);
-    if (--busy == 0) busy_cv.notify_all();
+    MutexLock lock(&busy_mu);
+    if (--busy == 0) busy_cv.SignalAll();
   }
 
   void DoAccept();
@@ -186,10 +185,10 @@ struct HttpServer::Core {
   std::atomic<size_t> connections{0};
   std::atomic<size_t> passwords_waiting{0};
   std::atomic<bool> running{false};
-  std::mutex busy_mu;
-  std::condition_variable busy_cv;
-  size_t busy = 0;                                          // GUARDED_BY(busy_mu)
-  bool stopping = false;                                    // GUARDED_BY(busy_mu)
+  Mutex busy_mu;
+  CondVar busy_cv{&busy_mu};
+  size_t busy AG_GUARDED_BY(busy_mu) = 0;
+  bool stopping AG_GUARDED_BY(busy_mu) = false;
   std::chrono::steady_clock::time_point last_accept_error;  // accept strand only
   int port = 0;
 

@@ -98,12 +98,15 @@ Status OptionalString(const Value& obj, const Path& parent, std::string_view nam
   return GetString(*v, parent.Member(name), out);
 }
 
-Status RequireStatus(const Value& obj, const Path& parent, std::string* out) {
-  AG_RETURN_IF_ERROR(RequireString(obj, parent, "status", out));
-  if (*out != "firing" && *out != "resolved") {
+Status RequireStatus(const Value& obj, const Path& parent, AlertStatus* out) {
+  std::string name;
+  AG_RETURN_IF_ERROR(RequireString(obj, parent, "status", &name));
+  const std::optional<AlertStatus> status = ParseAlertStatus(name);
+  if (!status) {
     return Error(parent.Member("status"),
-                 "expected \"firing\" or \"resolved\", got " + QuoteForMessage(*out));
+                 "expected \"firing\" or \"resolved\", got " + QuoteForMessage(name));
   }
+  *out = *status;
   return Status::Ok();
 }
 

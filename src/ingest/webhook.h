@@ -15,11 +15,12 @@
 #include "core/clock.h"
 #include "core/labels.h"
 #include "core/status.h"
+#include "facts/facts.h"
 
 namespace alertgate {
 
 struct WebhookAlert {
-  std::string status;  // "firing" or "resolved"
+  AlertStatus status = AlertStatus::kFiring;
   Labels labels;
   Labels annotations;
   Timestamp starts_at;
@@ -32,7 +33,7 @@ struct WebhookMessage {
   std::string version;  // always "4"
   std::string group_key;
   int64_t truncated_alerts = 0;
-  std::string status;    // "firing" or "resolved"
+  AlertStatus status = AlertStatus::kFiring;  // the group's
   std::string receiver;  // regex-escaped by Alertmanager: "a.b" arrives as "a\.b"
   Labels group_labels;
   Labels common_labels;

@@ -150,7 +150,7 @@ void Metrics::CountHttpRequest(const std::string& handler, int code, double seco
   const std::string c = std::to_string(code);
   HttpSeries series;
   {
-    std::lock_guard<std::mutex> lock(http_mu_);
+    MutexLock lock(&http_mu_);
     auto [it, inserted] = http_series_.try_emplace(handler + '\x1f' + c);
     if (inserted) {
       it->second.requests = &http_requests_->Add({{"handler", handler}, {"code", c}});
@@ -171,9 +171,9 @@ void Metrics::CountHttpConnectionRejected() { http_rejected_->Increment(); }
 
 void Metrics::CountNotifications(const std::vector<Notification>& stored, size_t duplicates) {
   for (const auto& n : stored) {
-    if (n.status == "firing") {
+    if (n.status == AlertStatus::kFiring) {
       firing_->Increment();
-    } else if (n.status == "resolved") {
+    } else {
       resolved_->Increment();
     }
   }
@@ -200,7 +200,7 @@ void Metrics::SetGauge(GaugeFamily* family, const std::map<std::string, std::str
 }
 
 void Metrics::PublishDrill(const DrillResult& result) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   const std::string& drill = result.drill.id;
   std::map<std::string, Series> next;
 
@@ -262,7 +262,7 @@ void Metrics::PublishDrill(const DrillResult& result) {
 }
 
 void Metrics::ForgetDrill(const std::string& drill) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = drill_series_.find(drill);
   if (it == drill_series_.end()) return;
   for (const auto& [key, series] : it->second) series.family->Remove(series.gauge);

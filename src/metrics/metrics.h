@@ -8,12 +8,12 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "core/mutex.h"
 #include "correlate/evaluate.h"
 
 namespace prometheus {
@@ -65,10 +65,10 @@ class Metrics {
   struct Series;
 
   void SetGauge(GaugeFamily* family, const std::map<std::string, std::string>& labels, double value,
-                std::map<std::string, Series>* next);  // REQUIRES: mu_ held
+                std::map<std::string, Series>* next) AG_REQUIRES(mu_);
 
   std::shared_ptr<prometheus::Registry> registry_;
-  std::mutex mu_;
+  Mutex mu_;
 
   GaugeFamily* drill_verdict_;
   GaugeFamily* drill_started_;
@@ -98,8 +98,8 @@ class Metrics {
     prometheus::Histogram* duration;
     prometheus::Counter* webhook;  // null unless the handler is the webhook's
   };
-  std::mutex http_mu_;
-  std::unordered_map<std::string, HttpSeries> http_series_;  // GUARDED_BY(http_mu_)
+  Mutex http_mu_;
+  std::unordered_map<std::string, HttpSeries> http_series_ AG_GUARDED_BY(http_mu_);
   prometheus::Counter* firing_;    // alertgate_notifications_total{status="firing"}
   prometheus::Counter* resolved_;  // ... {status="resolved"}
   prometheus::Family<prometheus::Counter>* notifications_;
@@ -110,8 +110,8 @@ class Metrics {
   prometheus::Gauge* config_ts_;
 
   // Per drill: the series currently exported, keyed by family name + labels.
-  std::map<std::string, std::map<std::string, Series>> drill_series_;  // GUARDED_BY(mu_)
-  std::set<std::string> decided_;  // "drill\x1finjection" already counted; GUARDED_BY(mu_)
+  std::map<std::string, std::map<std::string, Series>> drill_series_ AG_GUARDED_BY(mu_);
+  std::set<std::string> decided_ AG_GUARDED_BY(mu_);  // "drill\x1finjection" already counted
 };
 
 }  // namespace alertgate

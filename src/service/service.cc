@@ -37,13 +37,13 @@ Service::Service(Store* store, const Clock* clock, Metrics* metrics, Logger* log
       config_(std::move(config)) {}
 
 std::shared_ptr<const Config> Service::config() const {
-  std::lock_guard<std::mutex> lock(config_mu_);
+  MutexLock lock(&config_mu_);
   return config_;
 }
 
 void Service::SetConfig(std::shared_ptr<const Config> config) {
   {
-    std::lock_guard<std::mutex> lock(config_mu_);
+    MutexLock lock(&config_mu_);
     config_ = std::move(config);
   }
   (void)PublishAll();
@@ -82,7 +82,7 @@ Result<Drill> Service::StartDrill(const std::string& id, const std::vector<std::
       return InvalidArgument("matchers[" + std::to_string(i) + "]: " + m.status().message());
     }
   }
-  std::lock_guard<std::mutex> lock(mutate_mu_);
+  MutexLock lock(&mutate_mu_);
   auto existing = store_->GetDrill(id);
   if (!existing.ok()) {
     StorageFailed("read", existing.status(), id);
@@ -108,7 +108,7 @@ Result<Drill> Service::StartDrill(const std::string& id, const std::vector<std::
   StorageOk();
   *created = true;
   {
-    std::lock_guard<std::mutex> live(live_mu_);
+    MutexLock live(&live_mu_);
     live_.insert(id);
   }
   log_->Info("drill started", {{"drill", id}});
@@ -117,7 +117,7 @@ Result<Drill> Service::StartDrill(const std::string& id, const std::vector<std::
 }
 
 Result<Drill> Service::FinishDrill(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mutate_mu_);
+  MutexLock lock(&mutate_mu_);
   auto existing = store_->GetDrill(id);
   if (!existing.ok()) {
     StorageFailed("read", existing.status(), id);
@@ -155,7 +155,7 @@ Result<Injection> Service::Inject(const InjectRequest& req, bool* created) {
                            " is in the future (alertgate's clock says " + FormatRfc3339(now) + ")");
   }
 
-  std::lock_guard<std::mutex> lock(mutate_mu_);
+  MutexLock lock(&mutate_mu_);
   auto drill = store_->GetDrill(req.drill);
   if (!drill.ok()) {
     StorageFailed("read", drill.status(), req.drill);
@@ -207,7 +207,7 @@ Result<Injection> Service::Inject(const InjectRequest& req, bool* created) {
   StorageOk();
   *created = true;
   {
-    std::lock_guard<std::mutex> live(live_mu_);
+    MutexLock live(&live_mu_);
     live_.insert(req.drill);
   }
   log_->Info("injection recorded", {{"drill", inj.drill},
@@ -227,7 +227,7 @@ Result<Injection> Service::Clear(const std::string& drill, const std::string& id
   if (at && *at > now + cfg->skew_tolerance) {
     return InvalidArgument("at: " + FormatRfc3339(*at) + " is in the future");
   }
-  std::lock_guard<std::mutex> lock(mutate_mu_);
+  MutexLock lock(&mutate_mu_);
   auto d = store_->GetDrill(drill);
   if (!d.ok()) {
     StorageFailed("read", d.status(), drill);
@@ -298,7 +298,7 @@ void Service::IngestWebhook(std::string body, std::function<void(Result<WebhookO
         if (log_->Enabled(LogLevel::kDebug)) {
           for (const auto& n : receipt->stored) {
             log_->Debug("notification stored", {{"alertname", n.AlertName()},
-                                                {"status", n.status},
+                                                {"status", std::string(AlertStatusName(n.status))},
                                                 {"fingerprint", n.fingerprint},
                                                 {"starts_at", FormatRfc3339(n.starts_at)}});
           }
@@ -346,7 +346,7 @@ Result<std::vector<DrillResult>> Service::ListResults() {
 
 void Service::Publish(const DrillResult& r, bool log_changes) {
   metrics_->PublishDrill(r);
-  std::lock_guard<std::mutex> lock(live_mu_);
+  MutexLock lock(&live_mu_);
   if (IsLive(r)) {
     live_.insert(r.drill.id);
   } else {
@@ -393,7 +393,7 @@ Status Service::PublishAll() {
 void Service::Tick() {
   std::vector<std::string> live;
   {
-    std::lock_guard<std::mutex> lock(live_mu_);
+    MutexLock lock(&live_mu_);
     live.assign(live_.begin(), live_.end());
   }
   const auto cfg = config();
@@ -416,7 +416,7 @@ void Service::Tick() {
 
 Result<RetentionStats> Service::ApplyRetention(Duration retention) {
   const Timestamp cutoff = clock_->Now() - retention;
-  std::lock_guard<std::mutex> lock(mutate_mu_);
+  MutexLock lock(&mutate_mu_);
   // Evaluate reads one window back from each injection (pre-existing alerts).
   const auto cfg = config();
   Duration lookback = cfg->window;
@@ -428,7 +428,7 @@ Result<RetentionStats> Service::ApplyRetention(Duration retention) {
   }
   for (const auto& id : stats->drill_ids) {
     metrics_->ForgetDrill(id);
-    std::lock_guard<std::mutex> live(live_mu_);
+    MutexLock live(&live_mu_);
     live_.erase(id);
     for (auto it = verdicts_.lower_bound(id + "/");
          it != verdicts_.end() && it->first.compare(0, id.size() + 1, id + "/") == 0;) {

@@ -10,7 +10,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,6 +19,7 @@
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/mutex.h"
 #include "correlate/evaluate.h"
 #include "ingest/webhook.h"
 #include "metrics/metrics.h"
@@ -122,14 +122,14 @@ class Service {
   WebhookLimits limits_;
   std::function<void()> on_change_;
 
-  mutable std::mutex config_mu_;
-  std::shared_ptr<const Config> config_;  // GUARDED_BY(config_mu_)
+  mutable Mutex config_mu_;
+  std::shared_ptr<const Config> config_ AG_GUARDED_BY(config_mu_);
 
-  std::mutex mutate_mu_;  // serializes drill and injection mutations
+  Mutex mutate_mu_;  // serializes drill and injection mutations
 
-  std::mutex live_mu_;
-  std::set<std::string> live_;  // drills that can still change; GUARDED_BY(live_mu_)
-  std::map<std::string, InjectionVerdict> verdicts_;  // "drill/injection"; GUARDED_BY(live_mu_)
+  Mutex live_mu_;
+  std::set<std::string> live_ AG_GUARDED_BY(live_mu_);  // drills that can still change
+  std::map<std::string, InjectionVerdict> verdicts_ AG_GUARDED_BY(live_mu_);  // "drill/injection"
 
   std::atomic<bool> storage_ok_{true};
 };

@@ -235,7 +235,9 @@ Result<Notification> ReadNotification(const Stmt& s) {
   n.fingerprint = s.Text(3);
   n.starts_at = s.Time(4);
   n.ends_at = s.Time(5);
-  n.status = s.Text(6);
+  const std::optional<AlertStatus> status = ParseAlertStatus(s.Text(6));
+  if (!status) return Corrupt("status", "notification " + std::to_string(n.id));
+  n.status = *status;
   n.receiver = s.Text(7);
   auto labels = LabelsFromJson(s.Text(8), "notification " + std::to_string(n.id));
   if (!labels.ok()) return labels.status();
@@ -279,7 +281,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   }
   sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));
-  std::lock_guard<std::mutex> lock(store->mu_);
+  MutexLock lock(&store->mu_);
   // WAL + synchronous=FULL: a commit that returned is on disk, and survives
   // kill -9 and power loss.
   for (const char* pragma :
@@ -346,9 +348,9 @@ SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
 SqliteStore::~SqliteStore() {
   if (writer_.joinable()) {
     {
-      std::lock_guard<std::mutex> lock(queue_mu_);
+      MutexLock lock(&queue_mu_);
       stopping_ = true;
-      queue_cv_.notify_one();
+      queue_cv_.Signal();
     }
     writer_.join();
   }
@@ -357,10 +359,13 @@ SqliteStore::~SqliteStore() {
   sqlite3_close(db_);
 }
 
-SqliteStore::ReadConn SqliteStore::Reader() {
-  if (read_db_ == nullptr) return {std::unique_lock<std::mutex>(mu_), db_};
-  return {std::unique_lock<std::mutex>(read_mu_), read_db_};
+SqliteStore::ReadConn::ReadConn(SqliteStore* store)
+    : db(store->read_db_ != nullptr ? store->read_db_ : store->db_),
+      mu_(store->read_db_ != nullptr ? &store->read_mu_ : &store->mu_) {
+  mu_->Lock();
 }
+
+SqliteStore::ReadConn::~ReadConn() { mu_->Unlock(); }
 
 Status SqliteStore::Exec(const char* sql) {
   char* err = nullptr;
@@ -380,7 +385,7 @@ Status SqliteStore::Error(const std::string& what) {
 }
 
 Result<std::optional<Drill>> SqliteStore::GetDrill(const std::string& id) {
-  ReadConn r = Reader();
+  ReadConn r(this);
   Stmt s(r.db, "SELECT id, matchers, started_at, finished_at FROM drills WHERE id = ?");
   if (!s.prepared()) return ReadError(r.db, "reading drill");
   s.Bind(1, id);
@@ -393,14 +398,14 @@ Result<std::optional<Drill>> SqliteStore::GetDrill(const std::string& id) {
 }
 
 Result<std::vector<Drill>> SqliteStore::ListDrills() {
-  ReadConn r = Reader();
+  ReadConn r(this);
   Stmt s(r.db, "SELECT id, matchers, started_at, finished_at FROM drills ORDER BY started_at, id");
   if (!s.prepared()) return ReadError(r.db, "listing drills");
   return ReadAll(r.db, s, "listing drills", ReadDrill);
 }
 
 Status SqliteStore::InsertDrill(const Drill& drill) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Stmt s(db_, "INSERT INTO drills (id, matchers, started_at, finished_at) VALUES (?, ?, ?, ?)");
   if (!s.prepared()) return Error("storing drill");
   s.Bind(1, drill.id);
@@ -415,7 +420,7 @@ Status SqliteStore::InsertDrill(const Drill& drill) {
 }
 
 Status SqliteStore::FinishDrill(const std::string& id, Timestamp at) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Stmt s(db_, "UPDATE drills SET finished_at = ? WHERE id = ?");
   if (!s.prepared()) return Error("finishing drill");
   s.Bind(1, at);
@@ -426,7 +431,7 @@ Status SqliteStore::FinishDrill(const std::string& id, Timestamp at) {
 }
 
 Result<std::vector<Injection>> SqliteStore::ListInjections(const std::string& drill) {
-  ReadConn r = Reader();
+  ReadConn r(this);
   Stmt s(r.db,
          "SELECT drill, id, scenario, injected_at, cleared_at, idem_key, recorded_at "
          "FROM injections WHERE drill = ? ORDER BY injected_at, id");
@@ -436,7 +441,7 @@ Result<std::vector<Injection>> SqliteStore::ListInjections(const std::string& dr
 }
 
 Status SqliteStore::InsertInjection(const Injection& inj) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Stmt s(db_,
          "INSERT INTO injections (drill, id, scenario, injected_at, cleared_at, idem_key, "
          "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -464,7 +469,7 @@ Status SqliteStore::InsertInjection(const Injection& inj) {
 }
 
 Status SqliteStore::ClearInjection(const std::string& drill, const std::string& id, Timestamp at) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Stmt s(db_, "UPDATE injections SET cleared_at = ? WHERE drill = ? AND id = ?");
   if (!s.prepared()) return Error("clearing injection");
   s.Bind(1, at);
@@ -489,74 +494,39 @@ void SqliteStore::InsertWebhookAsync(Timestamp received_at, std::string body,
     done(Unavailable("storing webhook: the database is open read-only"));
     return;
   }
-  std::lock_guard<std::mutex> lock(queue_mu_);
+  MutexLock lock(&queue_mu_);
   queue_.push_back(
       PendingWebhook{received_at, std::move(body), std::move(alerts), std::move(done)});
-  queue_cv_.notify_one();
+  queue_cv_.Signal();
 }
 
 void SqliteStore::WriterLoop() {
-  std::unique_lock<std::mutex> lock(queue_mu_);
-  while (true) {
-    queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) return;  // stopping, and everything queued was written
-    std::vector<PendingWebhook> batch;
-    while (!queue_.empty() && batch.size() < kMaxBatch) {
-      batch.push_back(std::move(queue_.front()));
-      queue_.pop_front();
-    }
-    lock.unlock();
+  std::vector<PendingWebhook> batch;
+  while (NextBatch(&batch)) {
     std::vector<Result<WebhookReceipt>> results = CommitBatch(batch);
     for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
-    lock.lock();
+    batch.clear();
   }
 }
 
+bool SqliteStore::NextBatch(std::vector<PendingWebhook>* batch) {
+  MutexLock lock(&queue_mu_);
+  while (!stopping_ && queue_.empty()) queue_cv_.Wait();
+  if (queue_.empty()) return false;  // stopping, and everything queued was written
+  while (!queue_.empty() && batch->size() < kMaxBatch) {
+    batch->push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return true;
+}
+
 std::vector<Result<WebhookReceipt>> SqliteStore::CommitBatch(std::vector<PendingWebhook>& batch) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!write_stmts_) write_stmts_ = std::make_unique<sqlite_detail::WriteStatements>(db_);
-  sqlite_detail::WriteStatements& st = *write_stmts_;
   std::vector<WebhookReceipt> receipts(batch.size());
-  std::string labels;
-  Status status = [&]() -> Status {
-    if (!st.prepared()) return Error("storing webhook");
-    st.begin.Reset();
-    if (st.begin.Step() != SQLITE_DONE) return Error("storing webhook: BEGIN");
-    for (size_t i = 0; i < batch.size(); ++i) {
-      PendingWebhook& p = batch[i];
-      WebhookReceipt& receipt = receipts[i];
-      st.webhook.Reset();
-      st.webhook.Bind(1, p.received_at);
-      st.webhook.BindStaticBlob(2, p.body);
-      if (st.webhook.Step() != SQLITE_DONE) return Error("storing webhook");
-      receipt.webhook_id = sqlite3_last_insert_rowid(db_);
-      for (auto& a : p.alerts) {
-        labels = LabelsToJson(a.labels);
-        auto& n = st.notification;
-        n.Reset();
-        n.Bind(1, receipt.webhook_id);
-        n.Bind(2, p.received_at);
-        n.BindStatic(3, a.fingerprint);
-        n.Bind(4, a.starts_at);
-        n.Bind(5, a.ends_at);
-        n.BindStatic(6, a.status);
-        n.BindStatic(7, a.receiver);
-        n.BindStatic(8, labels);
-        if (n.Step() != SQLITE_DONE) return Error("storing notifications");
-        if (sqlite3_changes(db_) == 0) {
-          ++receipt.duplicates;
-          continue;
-        }
-        a.id = sqlite3_last_insert_rowid(db_);
-        a.webhook_id = receipt.webhook_id;
-        a.received_at = p.received_at;
-        receipt.stored.push_back(std::move(a));  // the batch's copy is not needed after this
-      }
-    }
-    st.commit.Reset();
-    if (st.commit.Step() != SQLITE_DONE) return Error("storing webhook: COMMIT");
-    return Status::Ok();
-  }();
+  Status status;
+  {
+    MutexLock lock(&mu_);
+    status = WriteBatch(batch, &receipts);
+  }
   std::vector<Result<WebhookReceipt>> results;
   results.reserve(batch.size());
   for (auto& receipt : receipts) {
@@ -566,8 +536,52 @@ std::vector<Result<WebhookReceipt>> SqliteStore::CommitBatch(std::vector<Pending
   return results;
 }
 
+Status SqliteStore::WriteBatch(std::vector<PendingWebhook>& batch,
+                               std::vector<WebhookReceipt>* receipts) {
+  if (!write_stmts_) write_stmts_ = std::make_unique<sqlite_detail::WriteStatements>(db_);
+  sqlite_detail::WriteStatements& st = *write_stmts_;
+  std::string labels;
+  if (!st.prepared()) return Error("storing webhook");
+  st.begin.Reset();
+  if (st.begin.Step() != SQLITE_DONE) return Error("storing webhook: BEGIN");
+  for (size_t i = 0; i < batch.size(); ++i) {
+    PendingWebhook& p = batch[i];
+    WebhookReceipt& receipt = (*receipts)[i];
+    st.webhook.Reset();
+    st.webhook.Bind(1, p.received_at);
+    st.webhook.BindStaticBlob(2, p.body);
+    if (st.webhook.Step() != SQLITE_DONE) return Error("storing webhook");
+    receipt.webhook_id = sqlite3_last_insert_rowid(db_);
+    for (auto& a : p.alerts) {
+      labels = LabelsToJson(a.labels);
+      auto& n = st.notification;
+      n.Reset();
+      n.Bind(1, receipt.webhook_id);
+      n.Bind(2, p.received_at);
+      n.BindStatic(3, a.fingerprint);
+      n.Bind(4, a.starts_at);
+      n.Bind(5, a.ends_at);
+      n.BindStatic(6, AlertStatusName(a.status));
+      n.BindStatic(7, a.receiver);
+      n.BindStatic(8, labels);
+      if (n.Step() != SQLITE_DONE) return Error("storing notifications");
+      if (sqlite3_changes(db_) == 0) {
+        ++receipt.duplicates;
+        continue;
+      }
+      a.id = sqlite3_last_insert_rowid(db_);
+      a.webhook_id = receipt.webhook_id;
+      a.received_at = p.received_at;
+      receipt.stored.push_back(std::move(a));  // the batch's copy is not needed after this
+    }
+  }
+  st.commit.Reset();
+  if (st.commit.Step() != SQLITE_DONE) return Error("storing webhook: COMMIT");
+  return Status::Ok();
+}
+
 Result<std::vector<Notification>> SqliteStore::ListNotifications(Timestamp from, Timestamp to) {
-  ReadConn r = Reader();
+  ReadConn r(this);
   Stmt s(r.db,
          "SELECT id, webhook_id, received_at, fingerprint, starts_at, ends_at, status, receiver, "
          "labels FROM notifications WHERE received_at BETWEEN ? AND ? ORDER BY received_at, id");
@@ -578,7 +592,7 @@ Result<std::vector<Notification>> SqliteStore::ListNotifications(Timestamp from,
 }
 
 Result<RetentionStats> SqliteStore::DeleteOlderThan(Timestamp cutoff, Duration lookback) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   RetentionStats stats;
   AG_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
   {
@@ -629,7 +643,7 @@ Result<RetentionStats> SqliteStore::DeleteOlderThan(Timestamp cutoff, Duration l
 }
 
 Status SqliteStore::Ping() {
-  ReadConn r = Reader();
+  ReadConn r(this);
   Stmt s(r.db, "SELECT count(*) FROM drills");
   if (!s.prepared() || s.Step() != SQLITE_ROW) return ReadError(r.db, "checking database");
   return Status::Ok();

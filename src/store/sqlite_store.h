@@ -1,15 +1,14 @@
 // Store on an embedded SQLite database in WAL mode.
 #pragma once
 
-#include <condition_variable>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/mutex.h"
 #include "store/store.h"
 
 struct sqlite3;
@@ -53,17 +52,26 @@ class SqliteStore final : public Store {
 
  private:
   explicit SqliteStore(sqlite3* db);
-  Status Exec(const char* sql);           // REQUIRES: mu_ held
-  Status Error(const std::string& what);  // REQUIRES: mu_ held
+  Status Exec(const char* sql) AG_REQUIRES(mu_);
+  Status Error(const std::string& what) AG_REQUIRES(mu_);
 
-  // A connection to read on, locked for the caller: the read connection, so
-  // that a long read (an open drill's notifications) never holds up a
-  // commit; the write connection for ":memory:", which has no second one.
-  struct ReadConn {
-    std::unique_lock<std::mutex> lock;
-    sqlite3* db;
+  // A connection to read on, locked while this object lives: the read
+  // connection, so that a long read (an open drill's notifications) never
+  // holds up a commit; the write connection for ":memory:", which has no
+  // second one.
+  class ReadConn {
+   public:
+    // Which mutex it takes depends on the store, which the analysis cannot follow.
+    explicit ReadConn(SqliteStore* store) AG_NO_THREAD_SAFETY_ANALYSIS;
+    ~ReadConn() AG_NO_THREAD_SAFETY_ANALYSIS;
+    ReadConn(const ReadConn&) = delete;
+    ReadConn& operator=(const ReadConn&) = delete;
+
+    sqlite3* const db;
+
+   private:
+    Mutex* const mu_;
   };
-  ReadConn Reader();
 
   // One webhook waiting for the group commit.
   struct PendingWebhook {
@@ -76,23 +84,33 @@ class SqliteStore final : public Store {
   // Writes `batch` in one transaction and returns each webhook's result, in
   // order; the stored notifications are moved out of the batch into the
   // receipts. Takes mu_.
-  std::vector<Result<WebhookReceipt>> CommitBatch(std::vector<PendingWebhook>& batch);
+  std::vector<Result<WebhookReceipt>> CommitBatch(std::vector<PendingWebhook>& batch)
+      AG_EXCLUDES(mu_);
+  // CommitBatch's transaction: fills (*receipts)[i] for batch[i]; on an
+  // error, Error() has rolled it back and nothing of the batch is stored.
+  Status WriteBatch(std::vector<PendingWebhook>& batch, std::vector<WebhookReceipt>* receipts)
+      AG_REQUIRES(mu_);
   // The group commit: takes whatever is queued (up to kMaxBatch), commits it
   // and hands out the receipts, until the store is destroyed. The writer
   // thread only; started by Open.
   void WriterLoop();
+  // Waits for queued webhooks and moves up to kMaxBatch of them into
+  // `batch`; false once stopping with nothing left to write.
+  bool NextBatch(std::vector<PendingWebhook>* batch) AG_EXCLUDES(queue_mu_);
 
-  std::mutex mu_;  // the write connection, serialized
+  // The write connection, serialized by mu_ (db_ is set once, by Open;
+  // sqlite3 calls on it hold mu_, or are ReadConn's on ":memory:").
+  Mutex mu_;
   sqlite3* db_;
-  std::unique_ptr<sqlite_detail::WriteStatements> write_stmts_;  // GUARDED_BY(mu_); lazily
-  std::mutex read_mu_;                                           // the read connection, serialized
-  sqlite3* read_db_ = nullptr;  // WAL lets it read beside the writer
+  std::unique_ptr<sqlite_detail::WriteStatements> write_stmts_ AG_GUARDED_BY(mu_);  // lazily
+  Mutex read_mu_;               // the read connection, serialized
+  sqlite3* read_db_ = nullptr;  // WAL lets it read beside the writer; set once, by Open
 
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<PendingWebhook> queue_;  // GUARDED_BY(queue_mu_)
-  bool stopping_ = false;             // GUARDED_BY(queue_mu_)
-  std::thread writer_;                // joined by the destructor after the queue drained
+  Mutex queue_mu_;
+  CondVar queue_cv_{&queue_mu_};
+  std::deque<PendingWebhook> queue_ AG_GUARDED_BY(queue_mu_);
+  bool stopping_ AG_GUARDED_BY(queue_mu_) = false;
+  std::thread writer_;  // joined by the destructor after the queue drained
 };
 
 }  // namespace alertgate

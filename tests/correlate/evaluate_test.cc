@@ -52,7 +52,7 @@ Injection Inject(const std::string& scenario, Timestamp at, const std::string& i
 
 // A notification received at `received` for an alert that started firing at `starts`.
 Notification Alert(const std::string& alertname, Timestamp starts, Timestamp received,
-                   Labels extra = {}, const std::string& status = "firing") {
+                   Labels extra = {}, AlertStatus status = AlertStatus::kFiring) {
   static int64_t next_id = 1;
   Notification n;
   n.id = next_id++;
@@ -198,7 +198,7 @@ TEST(EvaluateTest, AlertResolvedBeforeInjectionIsNotPreExisting) {
   Notification firing = Alert("HAProxyBackendDown", kT0 - seconds(90), kT0 - seconds(80));
   Notification resolved = firing;
   resolved.id = firing.id + 1000;
-  resolved.status = "resolved";
+  resolved.status = AlertStatus::kResolved;
   resolved.received_at = kT0 - seconds(5);
   auto r = Evaluate(MakeDrill(), {Inject("B", kT0)}, {firing, resolved}, cfg, kT0 + minutes(5));
   EXPECT_EQ(r.injections[0].verdict, InjectionVerdict::kSilent);
@@ -243,7 +243,7 @@ TEST(EvaluateTest, ResolvedNotificationSetsResolvedAtButIsNotDetection) {
   Notification firing = Alert("HAProxyBackendDown", kT0 + seconds(5), kT0 + seconds(20));
   Notification resolved = firing;
   resolved.id = 999;
-  resolved.status = "resolved";
+  resolved.status = AlertStatus::kResolved;
   resolved.received_at = kT0 + seconds(90);
   auto r = Evaluate(MakeDrill(), {Inject("B", kT0)}, {firing, resolved}, cfg, kT0 + seconds(91));
   EXPECT_EQ(*r.injections[0].expectations[0].resolved_at, kT0 + seconds(90));

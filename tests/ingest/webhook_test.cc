@@ -118,7 +118,7 @@ TEST(WebhookParserTest, ParsesAlertmanagerPayload) {
   EXPECT_EQ(m->version, "4");
   EXPECT_EQ(m->group_key, "{}:{alertname=\"PostgresPrimaryDown\"}");
   EXPECT_EQ(m->truncated_alerts, 0);
-  EXPECT_EQ(m->status, "firing");
+  EXPECT_EQ(m->status, AlertStatus::kFiring);
   EXPECT_EQ(m->receiver, "game-day\\.pager");
   EXPECT_EQ(m->group_labels, (Labels{{"alertname", "PostgresPrimaryDown"}}));
   EXPECT_EQ(m->common_labels, (Labels{{"alertname", "PostgresPrimaryDown"},
@@ -130,7 +130,7 @@ TEST(WebhookParserTest, ParsesAlertmanagerPayload) {
   ASSERT_EQ(m->alerts.size(), 2u);
 
   const WebhookAlert& firing = m->alerts[0];
-  EXPECT_EQ(firing.status, "firing");
+  EXPECT_EQ(firing.status, AlertStatus::kFiring);
   EXPECT_EQ(firing.labels.at("instance"), "pg-1:9187");
   EXPECT_EQ(firing.labels.size(), 5u);
   EXPECT_EQ(firing.annotations.at("summary"), "Postgres primary pg-1:9187 is down");
@@ -140,7 +140,7 @@ TEST(WebhookParserTest, ParsesAlertmanagerPayload) {
   EXPECT_EQ(firing.fingerprint, "e4bbe066188a77e1");
 
   const WebhookAlert& resolved = m->alerts[1];
-  EXPECT_EQ(resolved.status, "resolved");
+  EXPECT_EQ(resolved.status, AlertStatus::kResolved);
   EXPECT_EQ(resolved.starts_at, At("2026-02-02T08:55:00Z"));
   EXPECT_EQ(resolved.ends_at, At("2026-02-02T08:58:30.500Z"));
   EXPECT_EQ(resolved.fingerprint, "3f2a9d1c0b7e6a54");

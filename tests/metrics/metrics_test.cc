@@ -107,7 +107,7 @@ TEST_F(MetricsTest, CountsWebhooksNotificationsAndStorageErrors) {
   metrics_.CountHttpRequest("/api/v1/webhook", 503, 0.002);
   metrics_.CountHttpRequest("/api/v1/drills", 503, 0.002);  // not a webhook
   Notification n;
-  n.status = "firing";
+  n.status = AlertStatus::kFiring;
   metrics_.CountNotifications({n, n}, 3);
   metrics_.CountStorageError("webhook");
   const std::string text = metrics_.Serialize();

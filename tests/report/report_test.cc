@@ -25,7 +25,7 @@ using std::chrono::seconds;
 const Timestamp kT0 = *ParseRfc3339("2026-02-02T09:00:00Z");
 
 Notification Alert(int64_t id, const std::string& name, Timestamp starts, Timestamp received,
-                   const std::string& status = "firing", Labels extra = {}) {
+                   AlertStatus status = AlertStatus::kFiring, Labels extra = {}) {
   Notification n;
   n.id = id;
   n.received_at = received;
@@ -101,16 +101,16 @@ scenarios:
   std::vector<Notification> ns = {
       Alert(1, "PostgresPrimaryDown", a + Millis(8'100), a + Millis(12'300)),
       Alert(2, "PostgresReplicaPromoted", a + seconds(20), a + Millis(31'500)),
-      Alert(3, "PostgresPrimaryDown", a + Millis(8'100), a + seconds(150), "resolved"),
-      Alert(4, "HAProxyServerDown", b + seconds(55), b + Millis(74'200), "firing",
+      Alert(3, "PostgresPrimaryDown", a + Millis(8'100), a + seconds(150), AlertStatus::kResolved),
+      Alert(4, "HAProxyServerDown", b + seconds(55), b + Millis(74'200), AlertStatus::kFiring,
             {{"proxy", "backend-api"}}),
       Alert(5, "RedisSentinelMasterChanged", c + seconds(9), c + seconds(14)),
       Alert(6, "MinioNodesOffline", d - minutes(10), d + seconds(30)),
-      Alert(7, "DiskWillFillIn4Hours", kT0 + minutes(20), kT0 + minutes(20) + seconds(5), "firing",
-            {{"instance", "minio-2:9000"}, {"severity", "warning"}}),
+      Alert(7, "DiskWillFillIn4Hours", kT0 + minutes(20), kT0 + minutes(20) + seconds(5),
+            AlertStatus::kFiring, {{"instance", "minio-2:9000"}, {"severity", "warning"}}),
   };
   for (auto& n : ns) {
-    if (n.status == "resolved") n.fingerprint = ns[0].fingerprint;
+    if (n.status == AlertStatus::kResolved) n.fingerprint = ns[0].fingerprint;
   }
   return {*cfg, drill, injections, ns, kT0 + minutes(28)};
 }

@@ -97,11 +97,11 @@ Injection MakeInjection(const std::string& drill, const std::string& id, Timesta
 }
 
 Notification MakeAlert(const std::string& fingerprint, Timestamp starts_at,
-                       const std::string& status = "firing") {
+                       AlertStatus status = AlertStatus::kFiring) {
   Notification n;
   n.fingerprint = fingerprint;
   n.starts_at = starts_at;
-  n.ends_at = status == "firing" ? ZeroTime() : starts_at + std::chrono::minutes(2);
+  n.ends_at = status == AlertStatus::kFiring ? ZeroTime() : starts_at + std::chrono::minutes(2);
   n.status = status;
   n.receiver = "game-day\\.pager";
   n.labels = {{"alertname", "PostgresPrimaryDown"}, {"env", "staging"}};
@@ -419,18 +419,18 @@ TEST(SqliteStoreTest, ResolvedAlertOfSameFingerprintAndStartsAtIsStored) {
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->InsertWebhook(At(0), "{}", {MakeAlert("fp1", At(-5000))}).ok());
 
-  Result<WebhookReceipt> resolved =
-      store->InsertWebhook(At(120'000), "{}", {MakeAlert("fp1", At(-5000), "resolved")});
+  Result<WebhookReceipt> resolved = store->InsertWebhook(
+      At(120'000), "{}", {MakeAlert("fp1", At(-5000), AlertStatus::kResolved)});
   ASSERT_TRUE(resolved.ok()) << resolved.status().ToString();
   EXPECT_EQ(resolved->duplicates, 0u);
   ASSERT_EQ(resolved->stored.size(), 1u);
-  EXPECT_EQ(resolved->stored[0].status, "resolved");
+  EXPECT_EQ(resolved->stored[0].status, AlertStatus::kResolved);
 
   Result<std::vector<Notification>> all = store->ListNotifications(At(-60'000), At(600'000));
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   ASSERT_EQ(all->size(), 2u);
-  EXPECT_EQ((*all)[0].status, "firing");
-  EXPECT_EQ((*all)[1].status, "resolved");
+  EXPECT_EQ((*all)[0].status, AlertStatus::kFiring);
+  EXPECT_EQ((*all)[1].status, AlertStatus::kResolved);
   EXPECT_EQ((*all)[1].ends_at, At(-5000) + std::chrono::minutes(2));
 }
 
@@ -519,7 +519,7 @@ TEST(SqliteStoreTest, ListNotificationsRoundTripsFields) {
   EXPECT_EQ(n.fingerprint, "e4bbe066188a77e1");
   EXPECT_EQ(n.starts_at, At(-8123));
   EXPECT_EQ(n.ends_at, ZeroTime());
-  EXPECT_EQ(n.status, "firing");
+  EXPECT_EQ(n.status, AlertStatus::kFiring);
   EXPECT_EQ(n.receiver, "game-day\\.pager");
   EXPECT_EQ(n.labels, a.labels);
 }
