@@ -48,7 +48,7 @@ uint64_t Mix(uint64_t x) {
 }
 
 struct ParsedAlert {
-  std::string status;
+  AlertStatus status = AlertStatus::kFiring;
   Labels labels;
 };
 

@@ -19,11 +19,14 @@ run promtool test rules rules/tests/*.test.yml
 run promtool check config rules/examples/prometheus.yml
 run amtool check-config rules/examples/alertmanager.yml
 
-# Expectations in alertgate.yml name real rules with the right labels.
-if python3 -c 'import yaml' 2>/dev/null; then
-  run python3 rules/tests/check_alertgate_config.py rules/scenarios.rules.yml rules/examples/alertgate.yml
+# Every expectation in alertgate.yml can be raised by a rule, reaches
+# alertgate's receiver and can meet its gate: alertgate's own static check.
+ALERTGATE=${ALERTGATE:-build/alertgate}
+if [ -x "$ALERTGATE" ]; then
+  run "$ALERTGATE" lint --config.file=rules/examples/alertgate.yml \
+    --prometheus.config=rules/examples/prometheus.yml --alertmanager.config=rules/examples/alertmanager.yml
 else
-  echo "FAIL: rules/tests/check_alertgate_config.py needs python3 with PyYAML (scripts/setup.sh installs python3-yaml)" >&2
+  echo "FAIL: $ALERTGATE not found: build alertgate first (scripts/build.sh) or set ALERTGATE" >&2
   failed=1
 fi
 
