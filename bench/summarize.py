@@ -41,6 +41,13 @@ def fmt(x, digits=0):
     return f"{x:,.{digits}f}"
 
 
+def per_request(f, key, digits):
+    """A server cost field divided by the requests of its run; – when not measured."""
+    if key not in f or num(f, "requests") == 0:
+        return "–"
+    return fmt(num(f, key) / num(f, "requests"), digits)
+
+
 def verdict(ok):
     return "**met**" if ok else "**missed**"
 
@@ -74,8 +81,9 @@ def main():
               f"real captured payloads (8 alerts in 5 deliveries), every alert new")
         print()
         print("| server | run | webhooks/s | alerts/s | × ceiling | alerts × Alertmanager | p50 ms | p99 ms "
-              "| max ms | errors | peak RSS MiB | acknowledged → stored |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+              "| max ms | errors | server CPU µs/request | context switches/request | peak RSS MiB "
+              "| acknowledged → stored |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for mode in ("max", "paced"):
             ceil = load.get(("ceiling", mode))
             am = load.get(("alertmanager", mode))
@@ -107,7 +115,8 @@ def main():
                       f"{fmt(r['wps'] / ceil['wps'], 2) if ceil else '–'} | "
                       f"{fmt(r['aps'] / am['aps'], 2) if am else '–'} | "
                       f"{fmt(num(f, 'p50_us') / 1000, 2)} | {fmt(num(f, 'p99_us') / 1000, 2)} | "
-                      f"{fmt(num(f, 'max_us') / 1000, 1)} | {errors} | {fmt(num(f, 'hwm_kib') / 1024, 1)} | {stored} |")
+                      f"{fmt(num(f, 'max_us') / 1000, 1)} | {errors} | {per_request(f, 'server_cpu_us', 0)} | "
+                      f"{per_request(f, 'server_switches', 2)} | {fmt(num(f, 'hwm_kib') / 1024, 1)} | {stored} |")
         print()
         ag, ceil, am = load.get(("alertgate", "max")), load.get(("ceiling", "max")), load.get(("alertmanager", "max"))
         if ag and ceil:

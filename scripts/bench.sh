@@ -115,6 +115,14 @@ stop() {
   kill -KILL "$1" 2>/dev/null || true
 }
 status_kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# The CPU time (user + system, µs) and context switches (voluntary and not,
+# all threads) a process has used so far: "cpu_us switches".
+proc_cost() {
+  local tick
+  tick=$(getconf CLK_TCK)
+  echo "$(awk -v t="$tick" '{printf "%d", ($14 + $15) * 1000000 / t}' "/proc/$1/stat")" \
+    "$(cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}')"
+}
 now_ms() { date +%s%3N; }
 
 echo "bench: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
@@ -228,8 +236,15 @@ load_run() {
   esac
   local rate=0
   [ "$mode" = paced ] && rate=$RATE
-  local line
+  local line before after cost=""
+  before=$(proc_cost "$pid")
   line=$(wrk_run "$port" "$path" "$list" "$rate")
+  after=$(proc_cost "$pid")
+  # nginx answers from worker processes, not the master we started: no cost.
+  if [ "$target" != nginx ]; then
+    read -r c0 s0 <<<"$before"; read -r c1 s1 <<<"$after"
+    cost="server_cpu_us=$((c1 - c0)) server_switches=$((s1 - s0))"
+  fi
   local hwm
   hwm=$(status_kib "$pid" VmHWM)
   case $target in
@@ -245,7 +260,7 @@ load_run() {
     extra="stored_webhooks=$(sqlite3 "$db/alertgate.db" 'select count(*) from webhooks')"
     extra+=" stored_alerts=$(sqlite3 "$db/alertgate.db" 'select count(*) from notifications')"
   fi
-  echo "LOAD target=$target mode=$mode ${line#WRK } hwm_kib=$hwm $extra" | tee -a "$RESULTS"
+  echo "LOAD target=$target mode=$mode ${line#WRK } hwm_kib=$hwm $cost $extra" | tee -a "$RESULTS"
 }
 
 if want load || want frontend; then

@@ -45,4 +45,12 @@ void WriteTimeOrNull(Writer& w, const std::optional<Timestamp>& t) {
   }
 }
 
+// Writes `strings` (any range of std::string) as a JSON array of strings.
+template <typename Writer, typename Strings>
+void WriteStringArray(Writer& w, const Strings& strings) {
+  w.StartArray();
+  for (const auto& s : strings) w.String(s);
+  w.EndArray();
+}
+
 }  // namespace alertgate

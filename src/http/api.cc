@@ -30,9 +30,7 @@ std::string DrillJson(const Drill& d) {
     w.Key("id");
     w.String(d.id);
     w.Key("matchers");
-    w.StartArray();
-    for (const auto& m : d.matchers) w.String(m);
-    w.EndArray();
+    WriteStringArray(w, d.matchers);
     w.Key("started_at");
     w.String(FormatRfc3339(d.started_at));
     w.Key("finished_at");

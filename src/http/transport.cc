@@ -6,6 +6,18 @@
 namespace alertgate::http_detail {
 namespace {
 
+// One async_write_some of `buffers` on `stream`. The buffers point into the
+// caller's message, which outlives the write; the vector itself is kept by
+// the operation's handler.
+template <typename Stream>
+void WriteSomeOn(Stream& stream, std::vector<net::const_buffer> buffers, IoHandler done) {
+  auto owned = std::make_shared<std::vector<net::const_buffer>>(std::move(buffers));
+  stream.async_write_some(
+      *owned, [owned, done = std::move(done)](beast::error_code ec, std::size_t n) mutable {
+        done(ec, n);
+      });
+}
+
 class Plain final : public Transport {
  public:
   explicit Plain(tcp::socket socket) : stream_(std::move(socket)) {}
@@ -15,13 +27,7 @@ class Plain final : public Transport {
     stream_.async_read_some(buffer, std::move(done));
   }
   void WriteSome(std::vector<net::const_buffer> buffers, IoHandler done) override {
-    // The buffers point into the caller's message, which outlives the write;
-    // the vector itself is kept by the operation's handler.
-    auto owned = std::make_shared<std::vector<net::const_buffer>>(std::move(buffers));
-    stream_.async_write_some(
-        *owned, [owned, done = std::move(done)](beast::error_code ec, std::size_t n) mutable {
-          done(ec, n);
-        });
+    WriteSomeOn(stream_, std::move(buffers), std::move(done));
   }
   void Handshake(std::function<void(beast::error_code)> done) override { done({}); }
   void Shutdown(std::function<void(beast::error_code)> done) override { done({}); }
@@ -40,11 +46,7 @@ class Tls final : public Transport {
     stream_.async_read_some(buffer, std::move(done));
   }
   void WriteSome(std::vector<net::const_buffer> buffers, IoHandler done) override {
-    auto owned = std::make_shared<std::vector<net::const_buffer>>(std::move(buffers));
-    stream_.async_write_some(
-        *owned, [owned, done = std::move(done)](beast::error_code ec, std::size_t n) mutable {
-          done(ec, n);
-        });
+    WriteSomeOn(stream_, std::move(buffers), std::move(done));
   }
   void Handshake(std::function<void(beast::error_code)> done) override {
     stream_.async_handshake(ssl::stream_base::server, std::move(done));

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/duration.h"
+#include "core/json.h"
 
 namespace alertgate {
 namespace {
@@ -141,9 +142,7 @@ void Candidate(W& w, const LintCandidate& c) {
   w.Key("certain");
   w.Bool(c.certain);
   w.Key("unknown_labels");
-  w.StartArray();
-  for (const auto& l : c.unknown_labels) w.String(l);
-  w.EndArray();
+  WriteStringArray(w, c.unknown_labels);
   w.Key("alert_labels");
   w.StartObject();
   for (const auto& [k, v] : c.alert_labels) {
@@ -152,9 +151,7 @@ void Candidate(W& w, const LintCandidate& c) {
   }
   w.EndObject();
   w.Key("routing_depends_on");
-  w.StartArray();
-  for (const auto& l : c.routing_depends_on) w.String(l);
-  w.EndArray();
+  WriteStringArray(w, c.routing_depends_on);
   w.Key("routes");
   w.StartArray();
   for (const auto& r : c.routes) {
@@ -324,18 +321,14 @@ std::string RenderLintJson(const LintReport& r) {
   w.Key("alertmanager");
   w.String(r.alertmanager_file);
   w.Key("rule_files");
-  w.StartArray();
-  for (const auto& f : r.rule_files) w.String(f);
-  w.EndArray();
+  WriteStringArray(w, r.rule_files);
   w.EndObject();
   w.Key("alerting_rules");
   w.Uint64(r.alerting_rules);
   w.Key("routes");
   w.Uint64(r.routes);
   w.Key("alertgate_receivers");
-  w.StartArray();
-  for (const auto& n : r.alertgate_receivers) w.String(n);
-  w.EndArray();
+  WriteStringArray(w, r.alertgate_receivers);
   w.Key("scenarios");
   w.StartArray();
   for (const auto& sc : r.scenarios) {
@@ -369,9 +362,7 @@ std::string RenderLintJson(const LintReport& r) {
     w.Key("fix");
     w.String(f.fix);
     w.Key("expectations");
-    w.StartArray();
-    for (const auto& x : f.expectations) w.String(x);
-    w.EndArray();
+    WriteStringArray(w, f.expectations);
     w.EndObject();
   }
   w.EndArray();

@@ -134,9 +134,7 @@ void Document(W& w, const DrillResult& r) {
   w.Key("drill");
   w.String(r.drill.id);
   w.Key("matchers");
-  w.StartArray();
-  for (const auto& m : r.drill.matchers) w.String(m);
-  w.EndArray();
+  WriteStringArray(w, r.drill.matchers);
   w.Key("started_at");
   w.String(FormatRfc3339(r.drill.started_at));
   w.Key("finished_at");

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/json.h"
 #include "core/text.h"
 
 namespace alertgate {
@@ -145,9 +146,7 @@ PRAGMA user_version = 1;
 std::string StringsToJson(const std::vector<std::string>& items) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartArray();
-  for (const auto& s : items) w.String(s);
-  w.EndArray();
+  WriteStringArray(w, items);
   return buf.GetString();
 }
 
