@@ -23,7 +23,7 @@
 
 extern char** environ;
 
-namespace alertgate::testing {
+namespace alertgate::test {
 
 std::string SourcePath(std::string_view relative) {
   // Appended piece by piece: GCC 12 warns falsely (-Warray-bounds,
@@ -263,4 +263,4 @@ std::string ServeProcess::Log() const {
   return ss.str();
 }
 
-}  // namespace alertgate::testing
+}  // namespace alertgate::test

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace alertgate::testing {
+namespace alertgate::test {
 
 // Absolute path of a file below the source tree's fixtures/ folder.
 // Absolute path of a file below the source tree.
@@ -161,4 +161,4 @@ inline constexpr const char* kOneScenarioConfig = R"(scenarios:
     expect: ['alertname="PostgresPrimaryDown"']
 )";
 
-}  // namespace alertgate::testing
+}  // namespace alertgate::test

@@ -15,13 +15,13 @@
 namespace alertgate {
 namespace {
 
-using testing::RunAlertgate;
+using test::RunAlertgate;
 
 class CommandsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::WriteFile(dir_.File("alertgate.yml"),
-                       "scenarios:\n  - id: A\n    expect: ['alertname=\"X\"']\n    window: 1m\n");
+    test::WriteFile(dir_.File("alertgate.yml"),
+                    "scenarios:\n  - id: A\n    expect: ['alertname=\"X\"']\n    window: 1m\n");
     ServeOptions opts;
     opts.config_file = dir_.File("alertgate.yml");
     opts.storage_path = dir_.File("data");
@@ -42,9 +42,9 @@ class CommandsTest : public ::testing::Test {
     thread_.join();
   }
 
-  testing::TempDir dir_;
+  test::TempDir dir_;
   SystemClock clock_;
-  testing::LogCapture log_;
+  test::LogCapture log_;
   std::unique_ptr<App> app_;
   std::thread thread_;
   std::string url_;

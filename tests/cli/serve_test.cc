@@ -16,9 +16,9 @@
 namespace alertgate {
 namespace {
 
-using testing::ServeProcess;
-using testing::TempDir;
-using testing::WriteFile;
+using test::ServeProcess;
+using test::TempDir;
+using test::WriteFile;
 
 std::string Config(const std::string& gate) {
   return "global:\n  gate: " + gate +

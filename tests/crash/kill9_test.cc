@@ -24,10 +24,10 @@
 namespace alertgate {
 namespace {
 
-using testing::kOneScenarioConfig;
-using testing::ServeProcess;
-using testing::TempDir;
-using testing::WriteFile;
+using test::kOneScenarioConfig;
+using test::ServeProcess;
+using test::TempDir;
+using test::WriteFile;
 
 // `alertgate serve` on the test's config and the storage directory `data`.
 std::vector<std::string> ServeArgs(const TempDir& dir, const std::string& data) {

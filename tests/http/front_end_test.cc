@@ -24,14 +24,14 @@ namespace alertgate {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::BasicHeader;
-using testing::Eventually;
-using testing::kAlertmanagerPassword;
-using testing::kOpsPassword;
-using testing::RawConnection;
-using testing::StatusOf;
-using testing::TempDir;
-using testing::WriteFile;
+using test::BasicHeader;
+using test::Eventually;
+using test::kAlertmanagerPassword;
+using test::kOpsPassword;
+using test::RawConnection;
+using test::StatusOf;
+using test::TempDir;
+using test::WriteFile;
 
 // Users without TLS (raw sockets speak plain HTTP): ops (admin, bcrypt cost
 // 4) and alertmanager (webhook, cost 10), from the web config fixture.
@@ -55,7 +55,7 @@ void RaiseOpenFileLimit() {
 class FrontEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    WriteFile(dir_.File("alertgate.yml"), testing::kOneScenarioConfig);
+    WriteFile(dir_.File("alertgate.yml"), test::kOneScenarioConfig);
     opts_.config_file = dir_.File("alertgate.yml");
     opts_.storage_path = dir_.File("data");
     opts_.listen_address = "127.0.0.1:0";
@@ -113,7 +113,7 @@ class FrontEndTest : public ::testing::Test {
     EXPECT_EQ(StatusOf(response), status) << response;
     EXPECT_NE(response.find("Content-Type: application/json"), std::string::npos) << response;
     rapidjson::Document d;
-    d.Parse(testing::BodyOf(response).c_str());
+    d.Parse(test::BodyOf(response).c_str());
     ASSERT_FALSE(d.HasParseError()) << response;
     EXPECT_STREQ(d["status"].GetString(), "error");
     EXPECT_STREQ(d["errorType"].GetString(), type) << response;
@@ -121,14 +121,14 @@ class FrontEndTest : public ::testing::Test {
 
   TempDir dir_;
   FakeClock clock_{FromUnixMillis(1'770'022'800'000)};
-  testing::LogCapture log_;
+  test::LogCapture log_;
   ServeOptions opts_;
   std::unique_ptr<App> app_;
   std::thread thread_;
 };
 
 const std::string& Webhook() {
-  static const std::string body = testing::ReadFixture("webhooks/firing-single.json");
+  static const std::string body = test::ReadFixture("webhooks/firing-single.json");
   return body;
 }
 
@@ -402,7 +402,7 @@ TEST_F(FrontEndTest, RangeIsIgnored) {
   auto r = conn.ReadResponse();
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(StatusOf(*r), 200) << *r;
-  EXPECT_EQ(testing::BodyOf(*r), "alertgate is Healthy.\n");
+  EXPECT_EQ(test::BodyOf(*r), "alertgate is Healthy.\n");
 }
 
 // --- framing of ordinary requests ---------------------------------------------------
@@ -418,7 +418,7 @@ TEST_F(FrontEndTest, PostWithoutContentLengthHasAnEmptyBody) {
   auto reload = conn.ReadResponse(10s);
   ASSERT_TRUE(reload.has_value());
   EXPECT_EQ(StatusOf(*reload), 200) << *reload;
-  EXPECT_EQ(testing::BodyOf(*reload), "config reloaded\n");
+  EXPECT_EQ(test::BodyOf(*reload), "config reloaded\n");
   ASSERT_TRUE(conn.Send(Request("POST", "/api/v1/drills", "", R"({"id":"d1"})")));
   ASSERT_TRUE(conn.ReadResponse().has_value());
   ASSERT_TRUE(conn.Send("POST /api/v1/drills/d1/finish HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -438,7 +438,7 @@ TEST_F(FrontEndTest, PipelinedRequestsAreAnsweredInOrder) {
   auto b = conn.ReadResponse();
   auto c = conn.ReadResponse();
   ASSERT_TRUE(a && b && c);
-  EXPECT_EQ(testing::BodyOf(*a), "alertgate is Healthy.\n");
+  EXPECT_EQ(test::BodyOf(*a), "alertgate is Healthy.\n");
   EXPECT_EQ(StatusOf(*b), 201) << *b;
   EXPECT_EQ(StatusOf(*c), 200) << *c;
   EXPECT_NE(c->find(R"("drill": "p1")"), std::string::npos) << *c;

@@ -18,9 +18,9 @@
 namespace alertgate {
 namespace {
 
-using testing::kOneScenarioConfig;
-using testing::TempDir;
-using testing::WriteFile;
+using test::kOneScenarioConfig;
+using test::TempDir;
+using test::WriteFile;
 
 class ListenTest : public ::testing::Test {
  protected:

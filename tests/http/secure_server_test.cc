@@ -23,16 +23,16 @@ constexpr const char* kAmTlsToken = "am-tls-token-6f1c2b0e9d8a7c5b4e3f2a1d0c9b8a
 class SecureServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string web = testing::FixturePath("web/");
-    testing::WriteFile(dir_.File("alertgate.yml"),
-                       "scenarios:\n  - id: A\n    expect: ['alertname=\"X\"']\n");
+    const std::string web = test::FixturePath("web/");
+    test::WriteFile(dir_.File("alertgate.yml"),
+                    "scenarios:\n  - id: A\n    expect: ['alertname=\"X\"']\n");
     // The fixture's users, tokens and roles, with TLS that verifies a client
     // certificate when one is given (Alertmanager may or may not send one).
-    testing::WriteFile(dir_.File("web.yml"), "tls_server_config:\n  cert_file: " + web +
-                                                 "server.crt\n  key_file: " + web +
-                                                 "server.key\n  client_auth_type: "
-                                                 "VerifyClientCertIfGiven\n  client_ca_file: " +
-                                                 web + "ca.crt\n" + UsersAndRoles());
+    test::WriteFile(dir_.File("web.yml"), "tls_server_config:\n  cert_file: " + web +
+                                              "server.crt\n  key_file: " + web +
+                                              "server.key\n  client_auth_type: "
+                                              "VerifyClientCertIfGiven\n  client_ca_file: " +
+                                              web + "ca.crt\n" + UsersAndRoles());
     ServeOptions opts;
     opts.config_file = dir_.File("alertgate.yml");
     opts.storage_path = dir_.File("data");
@@ -55,7 +55,7 @@ class SecureServerTest : public ::testing::Test {
 
   static std::string UsersAndRoles() {
     std::string yml;
-    std::ifstream in(testing::FixturePath("web/web-config.yml"));
+    std::ifstream in(test::FixturePath("web/web-config.yml"));
     std::string line;
     bool keep = false;
     while (std::getline(in, line)) {
@@ -67,7 +67,7 @@ class SecureServerTest : public ::testing::Test {
 
   std::unique_ptr<httplib::Client> Client() {
     auto c = std::make_unique<httplib::Client>(url_);
-    c->set_ca_cert_path(testing::FixturePath("web/ca.crt"));
+    c->set_ca_cert_path(test::FixturePath("web/ca.crt"));
     c->enable_server_certificate_verification(true);
     return c;
   }
@@ -83,9 +83,9 @@ class SecureServerTest : public ::testing::Test {
     return [=](httplib::Client& c) { c.set_basic_auth(user, password); };
   }
 
-  testing::TempDir dir_;
+  test::TempDir dir_;
   SystemClock clock_;
-  testing::LogCapture log_;
+  test::LogCapture log_;
   std::unique_ptr<App> app_;
   std::thread thread_;
   std::string url_;
@@ -101,7 +101,7 @@ TEST_F(SecureServerTest, EachRoleDoesOnlyItsJob) {
   r = Post("/api/v1/drills", R"({"id":"d2"})", am);
   EXPECT_EQ(r->status, 403) << r->body;
   EXPECT_NE(r->body.find("\"errorType\":\"forbidden\""), std::string::npos) << r->body;
-  const std::string body = testing::ReadFixture("webhooks/firing-single.json");
+  const std::string body = test::ReadFixture("webhooks/firing-single.json");
   EXPECT_EQ(Post("/api/v1/webhook", body, am)->status, 200);
   // The runner may not post webhooks.
   EXPECT_EQ(Post("/api/v1/webhook", body, runner)->status, 403);
@@ -135,7 +135,7 @@ TEST_F(SecureServerTest, BadCredentialsGet401AndChangeNothing) {
     EXPECT_EQ(r->status, 401) << r->body;
     EXPECT_FALSE(r->get_header_value("WWW-Authenticate").empty());
     EXPECT_EQ(
-        Post("/api/v1/webhook", testing::ReadFixture("webhooks/firing-single.json"), auth)->status,
+        Post("/api/v1/webhook", test::ReadFixture("webhooks/firing-single.json"), auth)->status,
         401);
   }
   EXPECT_EQ(viewer->Get("/api/v1/drills")->body, before);
@@ -151,29 +151,28 @@ TEST_F(SecureServerTest, PlainHttpIsNotServed) {
   EXPECT_TRUE(!r || r->status != 200);
 }
 
-
 // An --http.config.file for `user` (its password in a file next to it),
 // trusting the test CA.
-std::string HttpConfigFor(const testing::TempDir& dir, const std::string& user,
+std::string HttpConfigFor(const test::TempDir& dir, const std::string& user,
                           const std::string& password) {
-  testing::WriteFile(dir.File(user + ".pass"), password + "\n");
-  testing::WriteFile(dir.File(user + ".yml"),
-                     "basic_auth:\n  username: " + user + "\n  password_file: " + user +
-                         ".pass\ntls_config:\n  ca_file: " + testing::FixturePath("web/ca.crt") +
-                         "\n");
+  test::WriteFile(dir.File(user + ".pass"), password + "\n");
+  test::WriteFile(dir.File(user + ".yml"),
+                  "basic_auth:\n  username: " + user + "\n  password_file: " + user +
+                      ".pass\ntls_config:\n  ca_file: " + test::FixturePath("web/ca.crt") + "\n");
   return dir.File(user + ".yml");
 }
 
 TEST_F(SecureServerTest, RunnerCliUsesHttpConfigFile) {
   const std::string runner = HttpConfigFor(dir_, "runner", kRunnerPassword);
-  testing::CommandResult run = testing::RunAlertgate("drill start --drill=cli --url=" + url_ + " --http.config.file=" + runner);
+  test::CommandResult run =
+      test::RunAlertgate("drill start --drill=cli --url=" + url_ + " --http.config.file=" + runner);
   EXPECT_EQ(run.exit_code, 0) << run.output();
   EXPECT_EQ(run.output().rfind("drill cli started", 0), 0u) << run.output();
   // Without credentials the same call is refused (exit 1, rejected).
-  testing::WriteFile(dir_.File("ca-only.yml"),
-                     "tls_config:\n  ca_file: " + testing::FixturePath("web/ca.crt") + "\n");
-  run = testing::RunAlertgate("drill start --drill=cli2 --url=" + url_ +
-               " --http.config.file=" + dir_.File("ca-only.yml"));
+  test::WriteFile(dir_.File("ca-only.yml"),
+                  "tls_config:\n  ca_file: " + test::FixturePath("web/ca.crt") + "\n");
+  run = test::RunAlertgate("drill start --drill=cli2 --url=" + url_ +
+                           " --http.config.file=" + dir_.File("ca-only.yml"));
   EXPECT_EQ(run.exit_code, 1) << run.output();
   EXPECT_NE(run.output().find("HTTP 401"), std::string::npos) << run.output();
 }
@@ -183,27 +182,28 @@ TEST_F(SecureServerTest, RunnerCliUsesHttpConfigFile) {
 TEST_F(SecureServerTest, ReportAndLintReadResultsWithHttpConfigFile) {
   const std::string runner = HttpConfigFor(dir_, "runner", kRunnerPassword);
   ASSERT_EQ(
-      testing::RunAlertgate("drill start --drill=cli --url=" + url_ + " --http.config.file=" + runner).exit_code,
+      test::RunAlertgate("drill start --drill=cli --url=" + url_ + " --http.config.file=" + runner)
+          .exit_code,
       0);
   const std::string viewer = HttpConfigFor(dir_, "grafana", kGrafanaPassword);
-  testing::WriteFile(dir_.File("ca-only.yml"),
-                     "tls_config:\n  ca_file: " + testing::FixturePath("web/ca.crt") + "\n");
+  test::WriteFile(dir_.File("ca-only.yml"),
+                  "tls_config:\n  ca_file: " + test::FixturePath("web/ca.crt") + "\n");
   const std::string report = "report --drill=cli --format=json --url=" + url_;
-  testing::CommandResult run = testing::RunAlertgate(report + " --http.config.file=" + viewer);
+  test::CommandResult run = test::RunAlertgate(report + " --http.config.file=" + viewer);
   EXPECT_EQ(run.exit_code, 1) << run.output();  // a drill with no injections is pending
   EXPECT_NE(run.output().find(R"("drill": "cli")"), std::string::npos) << run.output();
-  run = testing::RunAlertgate(report + " --http.config.file=" + dir_.File("ca-only.yml"));
+  run = test::RunAlertgate(report + " --http.config.file=" + dir_.File("ca-only.yml"));
   EXPECT_EQ(run.exit_code, 2) << run.output();
   EXPECT_NE(run.output().find("401"), std::string::npos) << run.output();
 
-  const std::string examples = testing::FixturePath("../rules/examples/");
+  const std::string examples = test::FixturePath("../rules/examples/");
   const std::string lint = "lint --config.file=" + examples +
                            "alertgate.yml --prometheus.config=" + examples +
                            "prometheus.yml --alertmanager.config=" + examples +
                            "alertmanager.yml --alertgate.url=" + url_ + " --drill=cli";
-  run = testing::RunAlertgate(lint + " --http.config.file=" + viewer);
+  run = test::RunAlertgate(lint + " --http.config.file=" + viewer);
   EXPECT_EQ(run.exit_code, 0) << run.output();
-  run = testing::RunAlertgate(lint + " --http.config.file=" + dir_.File("ca-only.yml"));
+  run = test::RunAlertgate(lint + " --http.config.file=" + dir_.File("ca-only.yml"));
   EXPECT_EQ(run.exit_code, 2) << run.output();
   EXPECT_NE(run.output().find("401"), std::string::npos) << run.output();
 }

@@ -22,9 +22,9 @@ namespace alertgate {
 namespace {
 
 using std::chrono::seconds;
-using testing::ReadFixture;
-using testing::TempDir;
-using testing::WriteFile;
+using test::ReadFixture;
+using test::TempDir;
+using test::WriteFile;
 
 // The first alert of a captured payload in fixtures/webhooks/.
 WebhookAlert FixtureAlert(const std::string& file) {
@@ -139,7 +139,7 @@ class ServerTest : public ::testing::Test {
 
   TempDir dir_;
   FakeClock clock_;
-  testing::LogCapture log_;
+  test::LogCapture log_;
   ServeOptions opts_;
   std::unique_ptr<App> app_;
   std::thread thread_;

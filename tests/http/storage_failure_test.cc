@@ -28,7 +28,7 @@ class StorageFailureTest : public ::testing::Test {
     auto sqlite = SqliteStore::Open(":memory:");
     ASSERT_TRUE(sqlite.ok());
     sqlite_ = std::move(sqlite).value();
-    failing_ = std::make_unique<testing::FailingStore>(sqlite_.get());
+    failing_ = std::make_unique<test::FailingStore>(sqlite_.get());
     metrics_ = std::make_unique<Metrics>(std::make_shared<prometheus::Registry>());
     service_ = std::make_unique<Service>(failing_.get(), &clock_, metrics_.get(), &log_,
                                          std::make_shared<const Config>(*cfg));
@@ -50,10 +50,10 @@ class StorageFailureTest : public ::testing::Test {
   }
 
   FakeClock clock_{FromUnixMillis(1'770'022'800'000)};
-  testing::LogCapture log_out_;
+  test::LogCapture log_out_;
   Logger log_{&log_out_, &clock_, LogLevel::kInfo, LogFormat::kLogfmt};
   std::unique_ptr<SqliteStore> sqlite_;
-  std::unique_ptr<testing::FailingStore> failing_;
+  std::unique_ptr<test::FailingStore> failing_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<HttpServer> http_;
@@ -62,7 +62,7 @@ class StorageFailureTest : public ::testing::Test {
 };
 
 TEST_F(StorageFailureTest, WebhookGets503ThenIsAcceptedWhenStorageIsBack) {
-  const std::string body = testing::ReadFixture("webhooks/firing-single.json");
+  const std::string body = test::ReadFixture("webhooks/firing-single.json");
   failing_->FailWrites(true);
   auto r = client_->Post("/api/v1/webhook", body, "application/json");
   ASSERT_TRUE(r);

@@ -124,7 +124,7 @@ DrillResult FixedDrill() {
 // back and evaluated as the server does.
 DrillResult StoredFixedDrill() {
   const Facts f = FixedFacts();
-  testing::TempDir dir;
+  test::TempDir dir;
   auto store = SqliteStore::Open(dir.File("alertgate.db"));
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   if (!store.ok()) return {};
@@ -145,13 +145,13 @@ DrillResult StoredFixedDrill() {
 }
 
 std::string Golden(const std::string& name) {
-  return testing::SourcePath("tests/report/golden/" + name);
+  return test::SourcePath("tests/report/golden/" + name);
 }
 
 // Compares with the golden file; UPDATE_GOLDEN=1 rewrites it instead.
 void ExpectGolden(const std::string& name, const std::string& got) {
   if (getenv("UPDATE_GOLDEN") != nullptr) {
-    testing::WriteFile(Golden(name), got);
+    test::WriteFile(Golden(name), got);
     return;
   }
   std::ifstream in(Golden(name), std::ios::binary);
@@ -254,9 +254,9 @@ TEST(ReportTest, HtmlRendersEveryTimelineInHeadlessChromium) {
   const char* chromium = "/usr/bin/chromium";
   ASSERT_TRUE(std::filesystem::exists(chromium))
       << "Debian's chromium is required (scripts/setup.sh installs it)";
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string page = dir.File("drill.html");
-  testing::WriteFile(page, RenderHtml(FixedDrill()));
+  test::WriteFile(page, RenderHtml(FixedDrill()));
   // No network at all: the page must be self-contained.
   const std::string cmd = std::string(chromium) +
                           " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
@@ -266,7 +266,7 @@ TEST(ReportTest, HtmlRendersEveryTimelineInHeadlessChromium) {
                           " --proxy-server=127.0.0.1:9 --virtual-time-budget=2000 --dump-dom "
                           "file://" +
                           page;
-  const testing::CommandResult r = testing::RunCommand(cmd);
+  const test::CommandResult r = test::RunCommand(cmd);
   const std::string& dom = r.out;
   ASSERT_EQ(r.exit_code, 0) << r.output();
   EXPECT_NE(dom.find("data-timelines-rendered=\"5\""), std::string::npos)
