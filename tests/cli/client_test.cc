@@ -6,6 +6,8 @@
 #include <atomic>
 #include <thread>
 
+#include "test_util.h"
+
 namespace alertgate {
 namespace {
 
@@ -23,10 +25,8 @@ class ScriptedServer {
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!server_.is_running() && std::chrono::steady_clock::now() < end) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    EXPECT_TRUE(test::Eventually([this] { return server_.is_running(); }))
+        << "the scripted server did not start";
   }
   ~ScriptedServer() {
     server_.stop();

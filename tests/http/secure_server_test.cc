@@ -6,19 +6,23 @@
 #include <stdio.h>
 #include <sys/wait.h>
 
-#include <thread>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
 
 #include "app/app.h"
+#include "app_fixture.h"
+#include "http/web_fixture.h"
 #include "test_util.h"
 
 namespace alertgate {
 namespace {
 
-// The secrets behind the hashes in fixtures/web/web-config.yml.
-constexpr const char* kAlertmanagerPassword = "am-webhook-password";
-constexpr const char* kRunnerPassword = "runner-password";
-constexpr const char* kGrafanaPassword = "grafana-password";
-constexpr const char* kAmTlsToken = "am-tls-token-6f1c2b0e9d8a7c5b4e3f2a1d0c9b8a77";
+using test::kAlertmanagerPassword;
+using test::kAmTlsToken;
+using test::kGrafanaPassword;
+using test::kRunnerPassword;
 
 class SecureServerTest : public ::testing::Test {
  protected:
@@ -38,19 +42,13 @@ class SecureServerTest : public ::testing::Test {
     opts.storage_path = dir_.File("data");
     opts.listen_address = "127.0.0.1:0";
     opts.web_config_file = dir_.File("web.yml");
-    auto app = App::Create(opts, &clock_, &log_);
-    ASSERT_TRUE(app.ok()) << app.status().ToString();
-    app_ = std::move(app).value();
-    thread_ = std::thread([this] { app_->Run(); });
-    url_ = "https://localhost:" + std::to_string(app_->port());
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!Client()->Get("/-/healthy") && std::chrono::steady_clock::now() < end) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
-  void TearDown() override {
-    app_->Shutdown();
-    thread_.join();
+    // localhost, not 127.0.0.1: the client checks the certificate's DNS name.
+    app_ = test::RunningApp::Start(opts, &clock_, &log_, [this](int port) {
+      url_ = "https://localhost:" + std::to_string(port);
+      auto r = Client()->Get("/-/healthy");
+      return r && r->status == 200;
+    });
+    ASSERT_NE(app_, nullptr);
   }
 
   static std::string UsersAndRoles() {
@@ -72,11 +70,19 @@ class SecureServerTest : public ::testing::Test {
     return c;
   }
 
-  httplib::Result Post(const std::string& path, const std::string& body,
-                       const std::function<void(httplib::Client&)>& auth = nullptr) {
+  // Answers, never null: a request that gets no response (e.g. localhost
+  // does not resolve, or the TLS handshake fails) fails the test.
+  test::Answer Post(const std::string& path, const std::string& body,
+                    const std::function<void(httplib::Client&)>& auth = nullptr) {
     auto c = Client();
     if (auth) auth(*c);
     return c->Post(path.c_str(), body, "application/json");
+  }
+  test::Answer Get(const std::string& path,
+                   const std::function<void(httplib::Client&)>& auth = nullptr) {
+    auto c = Client();
+    if (auth) auth(*c);
+    return c->Get(path.c_str());
   }
 
   static std::function<void(httplib::Client&)> Basic(const char* user, const char* password) {
@@ -86,16 +92,15 @@ class SecureServerTest : public ::testing::Test {
   test::TempDir dir_;
   SystemClock clock_;
   test::LogCapture log_;
-  std::unique_ptr<App> app_;
-  std::thread thread_;
   std::string url_;
+  std::unique_ptr<test::RunningApp> app_;
 };
 
 TEST_F(SecureServerTest, EachRoleDoesOnlyItsJob) {
   const auto runner = Basic("runner", kRunnerPassword);
   const auto am = Basic("alertmanager", kAlertmanagerPassword);
   auto r = Post("/api/v1/drills", R"({"id":"d1"})", runner);
-  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 201) << r->body;
   // Alertmanager may post webhooks, but not start drills.
   r = Post("/api/v1/drills", R"({"id":"d2"})", am);
@@ -110,21 +115,21 @@ TEST_F(SecureServerTest, EachRoleDoesOnlyItsJob) {
            [](httplib::Client& c) { c.set_bearer_token_auth(kAmTlsToken); });
   EXPECT_EQ(r->status, 200) << r->body;
   // The viewer reads results and metrics (metrics_public: false in the fixture).
-  auto viewer = Client();
-  viewer->set_basic_auth("grafana", kGrafanaPassword);
-  EXPECT_EQ(viewer->Get("/api/v1/drills/d1")->status, 200);
-  EXPECT_EQ(viewer->Get("/metrics")->status, 200);
-  EXPECT_EQ(Client()->Get("/metrics")->status, 401);
+  const auto viewer = Basic("grafana", kGrafanaPassword);
+  EXPECT_EQ(Get("/api/v1/drills/d1", viewer)->status, 200);
+  EXPECT_EQ(Get("/metrics", viewer)->status, 200);
+  EXPECT_EQ(Get("/metrics")->status, 401);
   // Health checks stay open.
-  EXPECT_EQ(Client()->Get("/-/healthy")->status, 200);
+  EXPECT_EQ(Get("/-/healthy")->status, 200);
 }
 
 TEST_F(SecureServerTest, BadCredentialsGet401AndChangeNothing) {
   ASSERT_EQ(Post("/api/v1/drills", R"({"id":"d1"})", Basic("runner", kRunnerPassword))->status,
             201);
-  auto viewer = Client();
-  viewer->set_basic_auth("grafana", kGrafanaPassword);
-  const std::string before = viewer->Get("/api/v1/drills")->body;
+  const auto viewer = Basic("grafana", kGrafanaPassword);
+  const test::Answer before = Get("/api/v1/drills", viewer);
+  ASSERT_TRUE(before);
+  ASSERT_EQ(before->status, 200) << before->body;
   for (const auto& auth :
        {std::function<void(httplib::Client&)>(nullptr), Basic("runner", "wrong"),
         Basic("nobody", "x"), std::function<void(httplib::Client&)>([](httplib::Client& c) {
@@ -134,11 +139,11 @@ TEST_F(SecureServerTest, BadCredentialsGet401AndChangeNothing) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 401) << r->body;
     EXPECT_FALSE(r->get_header_value("WWW-Authenticate").empty());
-    EXPECT_EQ(
-        Post("/api/v1/webhook", test::ReadFixture("webhooks/firing-single.json"), auth)->status,
-        401);
+    auto webhook = Post("/api/v1/webhook", test::ReadFixture("webhooks/firing-single.json"), auth);
+    ASSERT_TRUE(webhook);
+    EXPECT_EQ(webhook->status, 401) << webhook->body;
   }
-  EXPECT_EQ(viewer->Get("/api/v1/drills")->body, before);
+  EXPECT_EQ(Get("/api/v1/drills", viewer)->body, before->body);
   EXPECT_EQ(log_.str().find(kRunnerPassword), std::string::npos) << "a secret reached the log";
   EXPECT_EQ(log_.str().find("wrong"), std::string::npos);
 }
