@@ -50,12 +50,14 @@ Injection Inject(const std::string& scenario, Timestamp at, const std::string& i
   return i;
 }
 
-// A notification received at `received` for an alert that started firing at `starts`.
+// A notification received at `received` for an alert that started firing at
+// `starts`. Its id is derived from the inputs (the receipt time in ms), so it
+// does not depend on which tests ran before; a test that needs two
+// notifications received in the same millisecond sets the ids itself.
 Notification Alert(const std::string& alertname, Timestamp starts, Timestamp received,
                    Labels extra = {}, const std::string& status = "firing") {
-  static int64_t next_id = 1;
   Notification n;
-  n.id = next_id++;
+  n.id = ToUnixMillis(received);
   n.received_at = received;
   n.starts_at = starts;
   n.ends_at = ZeroTime();
@@ -197,9 +199,9 @@ TEST(EvaluateTest, AlertResolvedBeforeInjectionIsNotPreExisting) {
   const Config cfg = TestConfig();
   Notification firing = Alert("HAProxyBackendDown", kT0 - seconds(90), kT0 - seconds(80));
   Notification resolved = firing;
-  resolved.id = firing.id + 1000;
   resolved.status = "resolved";
   resolved.received_at = kT0 - seconds(5);
+  resolved.id = ToUnixMillis(resolved.received_at);
   auto r = Evaluate(MakeDrill(), {Inject("B", kT0)}, {firing, resolved}, cfg, kT0 + minutes(5));
   EXPECT_EQ(r.injections[0].verdict, InjectionVerdict::kSilent);
   EXPECT_TRUE(r.injections[0].pre_existing.empty());
@@ -242,9 +244,9 @@ TEST(EvaluateTest, ResolvedNotificationSetsResolvedAtButIsNotDetection) {
   const Config cfg = TestConfig();
   Notification firing = Alert("HAProxyBackendDown", kT0 + seconds(5), kT0 + seconds(20));
   Notification resolved = firing;
-  resolved.id = 999;
   resolved.status = "resolved";
   resolved.received_at = kT0 + seconds(90);
+  resolved.id = ToUnixMillis(resolved.received_at);
   auto r = Evaluate(MakeDrill(), {Inject("B", kT0)}, {firing, resolved}, cfg, kT0 + seconds(91));
   EXPECT_EQ(*r.injections[0].expectations[0].resolved_at, kT0 + seconds(90));
 
