@@ -6,11 +6,16 @@
 #include <expat.h>
 #include <gtest/gtest.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
+#include <string>
 
 #include "core/time.h"
 #include "store/sqlite_store.h"
@@ -199,9 +204,64 @@ TEST(ReportTest, MarkdownGapStatesTheMeasuredNumbers) {
   EXPECT_NE(md.find("DiskWillFillIn4Hours"), std::string::npos);
 }
 
+// Every format, rendered from `r`.
+std::map<ReportFormat, std::string> RenderAll(const DrillResult& r) {
+  std::map<ReportFormat, std::string> out;
+  for (ReportFormat f :
+       {ReportFormat::kMarkdown, ReportFormat::kJson, ReportFormat::kJunit, ReportFormat::kHtml}) {
+    out[f] = RenderReport(r, f);
+  }
+  return out;
+}
+
+// Sets TZ for the lifetime of the object, restoring the old value after.
+class ScopedTimeZone {
+ public:
+  explicit ScopedTimeZone(const char* tz) {
+    if (const char* old = getenv("TZ"); old != nullptr) old_ = old;
+    setenv("TZ", tz, 1);
+    tzset();
+  }
+  ~ScopedTimeZone() {
+    if (old_) {
+      setenv("TZ", old_->c_str(), 1);
+    } else {
+      unsetenv("TZ");
+    }
+    tzset();
+  }
+
+ private:
+  std::optional<std::string> old_;
+};
+
+// Guards report.h's promise: renderers are pure functions of the
+// DrillResult, so the same stored facts render the same bytes on any
+// machine, at any time. The result is built twice independently; the second
+// rendering happens after rendering a different drill (no state may carry
+// over) and under a time zone 14 hours from UTC (nothing may read local
+// time). Each format must come out byte-identical, and must change when
+// the result does, so the comparison is not vacuous.
 TEST(ReportTest, RenderersDoNotDependOnAnythingButTheResult) {
-  EXPECT_EQ(RenderMarkdown(FixedDrill()), RenderMarkdown(FixedDrill()));
-  EXPECT_EQ(RenderHtml(FixedDrill()), RenderHtml(FixedDrill()));
+  const std::map<ReportFormat, std::string> first = RenderAll(FixedDrill());
+
+  DrillResult other = FixedDrill();
+  other.drill.id = "another-drill";
+  other.injections.erase(other.injections.begin());
+  const std::map<ReportFormat, std::string> different = RenderAll(other);
+
+  std::map<ReportFormat, std::string> again;
+  {
+    ScopedTimeZone far_from_utc("<+14>-14");  // POSIX form: needs no zoneinfo
+    again = RenderAll(FixedDrill());
+  }
+  for (const auto& [format, text] : first) {
+    EXPECT_FALSE(text.empty()) << static_cast<int>(format);
+    EXPECT_EQ(again.at(format), text)
+        << "format " << static_cast<int>(format) << " depends on something besides the result";
+    EXPECT_NE(different.at(format), text)
+        << "format " << static_cast<int>(format) << " ignores the result it is given";
+  }
 }
 
 // --- JUnit through a real XML parser -------------------------------------
