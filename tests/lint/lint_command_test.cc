@@ -100,7 +100,8 @@ class LintDrillTest : public ::testing::Test {
     ASSERT_GT(port_, 0);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     // The socket already listens; wait for the accept loop so stop() cannot race it.
-    while (!server_.is_running()) std::this_thread::yield();
+    ASSERT_TRUE(test::Eventually([this] { return server_.is_running(); }))
+        << "the results server did not start";
   }
   void TearDown() override {
     server_.stop();
