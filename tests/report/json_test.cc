@@ -2,7 +2,7 @@
 // as integers or decimals, absent values as null, the error only when
 // there is one), compact and pretty forms carrying the same document, and
 // the drill list's per-verdict counts. The full document is pinned by the
-// golden file in report_test.cc; these are the rules behind it.
+// golden file; the other tests here are the rules behind it.
 #include "report/json.h"
 
 #include <gtest/gtest.h>
@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "core/time.h"
+#include "report/report.h"
+#include "report_fixture.h"
 
 namespace alertgate {
 namespace {
@@ -77,6 +79,10 @@ DrillResult TwoInjections() {
   b.error = "scenario \"B\" is not in the current config";
   r.injections = {a, b};
   return r;
+}
+
+TEST(ResultsJsonTest, FixedDrillMatchesGolden) {
+  test::ExpectReportGolden("drill.json", RenderReport(test::FixedDrill(), ReportFormat::kJson));
 }
 
 TEST(ResultsJsonTest, DurationsAreSecondsAndAbsentValuesNull) {
