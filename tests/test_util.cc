@@ -23,7 +23,7 @@
 
 extern char** environ;
 
-namespace alertgate::testing {
+namespace alertgate::test {
 
 std::string SourcePath(std::string_view relative) {
   // Appended piece by piece: GCC 12 warns falsely (-Warray-bounds,
@@ -61,6 +61,16 @@ bool Eventually(const std::function<bool()>& cond, std::chrono::milliseconds dea
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return cond();
+}
+
+Answer::Answer(httplib::Result result) : error_(result.error()) {
+  if (result) {
+    answered_ = true;
+    response_ = std::move(*result);
+  } else {
+    response_.status = -1;
+    ADD_FAILURE() << "no HTTP response: " << httplib::to_string(error_);
+  }
 }
 
 RawConnection::RawConnection(int port) {
@@ -213,21 +223,24 @@ ServeProcess::ServeProcess(const std::vector<std::string>& args, const std::stri
 }
 
 int ServeProcess::WaitForPort() {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < end) {
-    std::ifstream in(log_);
-    std::string line;
-    while (std::getline(in, line)) {
-      const auto started = line.find("msg=\"alertgate started\"");
-      const auto port = line.find(" port=");
-      if (started != std::string::npos && port != std::string::npos) {
-        return std::stoi(line.substr(port + 6));
-      }
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  ADD_FAILURE() << "alertgate did not start; log:\n" << Log();
-  return -1;
+  int port = -1;
+  const bool started = Eventually(
+      [&] {
+        std::ifstream in(log_);
+        std::string line;
+        while (std::getline(in, line)) {
+          const auto started_at = line.find("msg=\"alertgate started\"");
+          const auto port_at = line.find(" port=");
+          if (started_at != std::string::npos && port_at != std::string::npos) {
+            port = std::stoi(line.substr(port_at + 6));
+            return true;
+          }
+        }
+        return false;
+      },
+      std::chrono::seconds(20));
+  if (!started) ADD_FAILURE() << "alertgate did not start; log:\n" << Log();
+  return started ? port : -1;
 }
 
 void ServeProcess::Signal(int sig) const {
@@ -244,16 +257,12 @@ void ServeProcess::Kill() {
 
 int ServeProcess::WaitForExit() {
   if (pid_ <= 0) return -1;
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < end) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return status;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return -1;
+  int status = 0;
+  const bool exited =
+      Eventually([&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, std::chrono::seconds(20));
+  if (!exited) return -1;
+  pid_ = -1;
+  return status;
 }
 
 std::string ServeProcess::Log() const {
@@ -263,4 +272,4 @@ std::string ServeProcess::Log() const {
   return ss.str();
 }
 
-}  // namespace alertgate::testing
+}  // namespace alertgate::test

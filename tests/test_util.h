@@ -1,6 +1,8 @@
 // Shared helpers for the test suite.
 #pragma once
 
+#include <httplib.h>
+
 #include <chrono>
 #include <functional>
 #include <mutex>
@@ -11,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace alertgate::testing {
+namespace alertgate::test {
 
 // Absolute path of a file below the source tree's fixtures/ folder.
 // Absolute path of a file below the source tree.
@@ -100,6 +102,26 @@ class ServeProcess {
 bool Eventually(const std::function<bool()>& cond,
                 std::chrono::milliseconds deadline = std::chrono::seconds(10));
 
+// An httplib answer that is never a null to dereference. Made from an
+// httplib::Result: when no response came (refused, reset, name did not
+// resolve, TLS failed) the current test fails naming the error, and the
+// answer holds a Response with status -1 and an empty body, so `->status`
+// and `->body` are safe to read. Converts to false in that case, so
+// ASSERT_TRUE(answer) stops the test.
+class Answer {
+ public:
+  Answer(httplib::Result result);  // NOLINT(google-explicit-constructor): wraps call results
+  explicit operator bool() const { return answered_; }
+  const httplib::Response* operator->() const { return &response_; }
+  const httplib::Response& operator*() const { return response_; }
+  httplib::Error error() const { return error_; }
+
+ private:
+  bool answered_ = false;
+  httplib::Error error_ = httplib::Error::Success;
+  httplib::Response response_;
+};
+
 // A raw TCP connection to 127.0.0.1:port, for tests that must send exact
 // bytes (framings, slow clients, pipelining). Closed on destruction.
 class RawConnection {
@@ -161,4 +183,4 @@ inline constexpr const char* kOneScenarioConfig = R"(scenarios:
     expect: ['alertname="PostgresPrimaryDown"']
 )";
 
-}  // namespace alertgate::testing
+}  // namespace alertgate::test

@@ -18,13 +18,13 @@ namespace {
 
 bool HaveAmtool() { return system("amtool --version >/dev/null 2>&1") == 0; }
 
-using testing::ShellQuote;
+using test::ShellQuote;
 
 // The receivers amtool prints for `labels`, comma-separated.
 std::string Amtool(const std::string& config, const Labels& labels) {
   std::string cmd = "amtool config routes test --config.file=" + ShellQuote(config);
   for (const auto& [k, v] : labels) cmd += " " + ShellQuote(k + "=\"" + v + "\"");
-  const testing::CommandResult r = testing::RunCommand(cmd);
+  const test::CommandResult r = test::RunCommand(cmd);
   std::string out = r.out;
   if (r.exit_code != 0) return "<amtool failed: " + r.output() + ">";
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
@@ -46,7 +46,7 @@ std::string Describe(const Labels& labels) {
 }
 
 void CheckAgainstAmtool(const std::string& relative, const std::vector<Labels>& cases) {
-  const std::string path = testing::SourcePath(relative);
+  const std::string path = test::SourcePath(relative);
   auto am = LoadAlertmanagerSetup(path);
   ASSERT_TRUE(am.ok()) << am.status().ToString();
   for (const auto& labels : cases) {

@@ -55,7 +55,7 @@ TEST(AlertmanagerMatchersTest, RejectsWhatAlertmanagerRejects) {
 }
 
 TEST(AlertmanagerSetupTest, InheritsTimersReceiverAndGroupBy) {
-  auto s = LoadAlertmanagerSetup(testing::SourcePath("fixtures/lint/nested/alertmanager.yml"));
+  auto s = LoadAlertmanagerSetup(test::SourcePath("fixtures/lint/nested/alertmanager.yml"));
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   const AmRoute& root = s->root;
   EXPECT_EQ(root.group_wait, seconds(5));
@@ -70,7 +70,7 @@ TEST(AlertmanagerSetupTest, InheritsTimersReceiverAndGroupBy) {
   EXPECT_EQ(ag.group_wait, seconds(5));       // from the root
   EXPECT_EQ(ag.group_interval, seconds(20));  // from its parent
   EXPECT_EQ(ag.group_by, std::vector<std::string>{"alertname"});
-  EXPECT_EQ(testing::StripSourceDir(ag.group_interval_where.ToString()),
+  EXPECT_EQ(test::StripSourceDir(ag.group_interval_where.ToString()),
             "fixtures/lint/nested/alertmanager.yml:11");
   const AmRoute& all = root.routes[1];
   EXPECT_TRUE(all.group_by_all);
@@ -82,7 +82,7 @@ TEST(AlertmanagerSetupTest, InheritsTimersReceiverAndGroupBy) {
 }
 
 TEST(AlertmanagerSetupTest, StockDefaults) {
-  auto s = LoadAlertmanagerSetup(testing::SourcePath("fixtures/lint/stock/alertmanager.yml"));
+  auto s = LoadAlertmanagerSetup(test::SourcePath("fixtures/lint/stock/alertmanager.yml"));
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->root.routes[0].group_wait, seconds(30));
   EXPECT_EQ(s->root.routes[0].group_interval, minutes(5));
@@ -119,7 +119,7 @@ TEST(AlertmanagerSetupTest, ErrorsNameFileAndLine) {
 }
 
 TEST(AlertmanagerRoutesTest, PartialLabelsGiveEveryPossibleOutcome) {
-  auto s = LoadAlertmanagerSetup(testing::SourcePath("fixtures/lint/nested/alertmanager.yml"));
+  auto s = LoadAlertmanagerSetup(test::SourcePath("fixtures/lint/nested/alertmanager.yml"));
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   // team unknown: route.routes[0] (team="db") may or may not match.
   auto outcomes = MatchRoutesPartial(s->root, {{"alertname", "X"}, {"severity", "critical"}});

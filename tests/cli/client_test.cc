@@ -4,7 +4,10 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
+
+#include "test_util.h"
 
 namespace alertgate {
 namespace {
@@ -15,7 +18,10 @@ class ScriptedServer {
   explicit ScriptedServer(std::vector<int> statuses) : statuses_(std::move(statuses)) {
     server_.Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
       const size_t i = calls_++;
-      bodies_.push_back(req.body);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        bodies_.push_back(req.body);
+      }
       res.status = statuses_[std::min(i, statuses_.size() - 1)];
       res.set_content(
           res.status >= 400 ? R"({"status":"error","error":"nope"})" : R"({"id":"A-1"})",
@@ -23,10 +29,8 @@ class ScriptedServer {
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!server_.is_running() && std::chrono::steady_clock::now() < end) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    EXPECT_TRUE(test::Eventually([this] { return server_.is_running(); }))
+        << "the scripted server did not start";
   }
   ~ScriptedServer() {
     server_.stop();
@@ -34,13 +38,18 @@ class ScriptedServer {
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   size_t calls() const { return calls_; }
-  const std::vector<std::string>& bodies() const { return bodies_; }
+  // A copy: the server's thread appends while the test reads.
+  std::vector<std::string> bodies() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return bodies_;
+  }
 
  private:
   httplib::Server server_;
   std::vector<int> statuses_;
   std::atomic<size_t> calls_{0};
-  std::vector<std::string> bodies_;
+  mutable std::mutex mu_;
+  std::vector<std::string> bodies_;  // GUARDED_BY(mu_)
   int port_ = 0;
   std::thread thread_;
 };

@@ -9,44 +9,33 @@
 #include <thread>
 
 #include "app/app.h"
+#include "app_fixture.h"
 #include "core/time.h"
 #include "test_util.h"
 
 namespace alertgate {
 namespace {
 
-using testing::RunAlertgate;
+using test::RunAlertgate;
 
 class CommandsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::WriteFile(dir_.File("alertgate.yml"),
-                       "scenarios:\n  - id: A\n    expect: ['alertname=\"X\"']\n    window: 1m\n");
+    test::WriteFile(dir_.File("alertgate.yml"),
+                    "scenarios:\n  - id: A\n    expect: ['alertname=\"X\"']\n    window: 1m\n");
     ServeOptions opts;
     opts.config_file = dir_.File("alertgate.yml");
     opts.storage_path = dir_.File("data");
     opts.listen_address = "127.0.0.1:0";
-    auto app = App::Create(opts, &clock_, &log_);
-    ASSERT_TRUE(app.ok()) << app.status().ToString();
-    app_ = std::move(app).value();
-    thread_ = std::thread([this] { app_->Run(); });
+    app_ = test::RunningApp::Start(opts, &clock_, &log_);
+    ASSERT_NE(app_, nullptr);
     url_ = "--url=http://127.0.0.1:" + std::to_string(app_->port());
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (RunAlertgate("drill start --drill=probe " + url_).exit_code != 0 &&
-           std::chrono::steady_clock::now() < end) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  void TearDown() override {
-    app_->Shutdown();
-    thread_.join();
   }
 
-  testing::TempDir dir_;
+  test::TempDir dir_;
   SystemClock clock_;
-  testing::LogCapture log_;
-  std::unique_ptr<App> app_;
-  std::thread thread_;
+  test::LogCapture log_;
+  std::unique_ptr<test::RunningApp> app_;
   std::string url_;
 };
 

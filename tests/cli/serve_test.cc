@@ -16,9 +16,9 @@
 namespace alertgate {
 namespace {
 
-using testing::ServeProcess;
-using testing::TempDir;
-using testing::WriteFile;
+using test::ServeProcess;
+using test::TempDir;
+using test::WriteFile;
 
 std::string Config(const std::string& gate) {
   return "global:\n  gate: " + gate +
@@ -45,12 +45,7 @@ std::string InjectionVerdict(httplib::Client& cli) {
 
 // Polls until the injection's verdict is `want`, for up to 10 s.
 bool VerdictBecomes(httplib::Client& cli, const std::string& want) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < end) {
-    if (InjectionVerdict(cli) == want) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
+  return test::Eventually([&] { return InjectionVerdict(cli) == want; });
 }
 
 TEST(ServeProcessTest, SighupReloadsConfigAndResultsFollowIt) {
@@ -62,16 +57,18 @@ TEST(ServeProcessTest, SighupReloadsConfigAndResultsFollowIt) {
   const int port = serve.WaitForPort();
   ASSERT_GT(port, 0);
   httplib::Client cli("127.0.0.1", port);
-  ASSERT_EQ(cli.Post("/api/v1/drills", R"({"id":"d1"})", "application/json")->status, 201);
+  ASSERT_EQ(test::Answer(cli.Post("/api/v1/drills", R"({"id":"d1"})", "application/json"))->status,
+            201);
   // The fault was injected 90 s ago; the alert arrives now: late at a 60 s gate.
   const std::string at =
       FormatRfc3339(std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()) -
                     std::chrono::seconds(90));
-  ASSERT_EQ(cli.Post("/api/v1/drills/d1/injections", R"({"scenario":"A","at":")" + at + R"("})",
-                     "application/json")
+  ASSERT_EQ(test::Answer(cli.Post("/api/v1/drills/d1/injections",
+                                  R"({"scenario":"A","at":")" + at + R"("})", "application/json"))
                 ->status,
             201);
-  ASSERT_EQ(cli.Post("/api/v1/webhook", Webhook(at), "application/json")->status, 200);
+  ASSERT_EQ(test::Answer(cli.Post("/api/v1/webhook", Webhook(at), "application/json"))->status,
+            200);
   EXPECT_EQ(InjectionVerdict(cli), "late");
 
   // A gate of 2m in the file, then SIGHUP: the stored facts are judged anew.
@@ -82,15 +79,14 @@ TEST(ServeProcessTest, SighupReloadsConfigAndResultsFollowIt) {
   // A broken file on SIGHUP: the error is logged, the 2m config stays.
   WriteFile(dir.File("alertgate.yml"), "scenarios: [ {id: A, expect: ['not a matcher']} ]\n");
   serve.Signal(SIGHUP);
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (serve.Log().find("config reload failed") == std::string::npos &&
-         std::chrono::steady_clock::now() < end) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  ASSERT_TRUE(test::Eventually([&] {
+    return serve.Log().find("config reload failed") != std::string::npos;
+  })) << serve.Log();
   EXPECT_NE(serve.Log().find("alertgate.yml:1"), std::string::npos) << serve.Log();
   EXPECT_EQ(InjectionVerdict(cli), "pass");
-  EXPECT_NE(cli.Get("/metrics")->body.find("alertgate_config_last_reload_successful 0"),
-            std::string::npos);
+  EXPECT_NE(
+      test::Answer(cli.Get("/metrics"))->body.find("alertgate_config_last_reload_successful 0"),
+      std::string::npos);
 
   serve.Signal(SIGTERM);
   const int status = serve.WaitForExit();

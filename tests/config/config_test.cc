@@ -377,9 +377,9 @@ TEST(ConfigTest, RejectsEmptyFile) {
 }
 
 TEST(ConfigTest, LoadConfigFileReadsAndNamesTheFile) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string path = dir.File("alertgate.yml");
-  testing::WriteFile(path, kDesignExample);
+  test::WriteFile(path, kDesignExample);
   Result<Config> cfg = LoadConfigFile(path);
   ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
   EXPECT_EQ(cfg->source, path);
@@ -387,16 +387,16 @@ TEST(ConfigTest, LoadConfigFileReadsAndNamesTheFile) {
 }
 
 TEST(ConfigTest, LoadConfigFileErrorsUseThePath) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string path = dir.File("bad.yml");
-  testing::WriteFile(path, "scenarios: []\n");
+  test::WriteFile(path, "scenarios: []\n");
   Result<Config> cfg = LoadConfigFile(path);
   ASSERT_FALSE(cfg.ok());
   EXPECT_THAT(cfg.status().message(), StartsWith(path + ":1: "));
 }
 
 TEST(ConfigTest, LoadConfigFileOnMissingFileNamesThePath) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string path = dir.File("missing.yml");
   Result<Config> cfg = LoadConfigFile(path);
   ASSERT_FALSE(cfg.ok());

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/time.h"
+#include "report/json.h"
 
 namespace alertgate {
 namespace {
@@ -50,12 +53,14 @@ Injection Inject(const std::string& scenario, Timestamp at, const std::string& i
   return i;
 }
 
-// A notification received at `received` for an alert that started firing at `starts`.
+// A notification received at `received` for an alert that started firing at
+// `starts`. Its id is derived from the inputs (the receipt time in ms), so it
+// does not depend on which tests ran before; a test that needs two
+// notifications received in the same millisecond sets the ids itself.
 Notification Alert(const std::string& alertname, Timestamp starts, Timestamp received,
                    Labels extra = {}, AlertStatus status = AlertStatus::kFiring) {
-  static int64_t next_id = 1;
   Notification n;
-  n.id = next_id++;
+  n.id = ToUnixMillis(received);
   n.received_at = received;
   n.starts_at = starts;
   n.ends_at = ZeroTime();
@@ -197,9 +202,9 @@ TEST(EvaluateTest, AlertResolvedBeforeInjectionIsNotPreExisting) {
   const Config cfg = TestConfig();
   Notification firing = Alert("HAProxyBackendDown", kT0 - seconds(90), kT0 - seconds(80));
   Notification resolved = firing;
-  resolved.id = firing.id + 1000;
   resolved.status = AlertStatus::kResolved;
   resolved.received_at = kT0 - seconds(5);
+  resolved.id = ToUnixMillis(resolved.received_at);
   auto r = Evaluate(MakeDrill(), {Inject("B", kT0)}, {firing, resolved}, cfg, kT0 + minutes(5));
   EXPECT_EQ(r.injections[0].verdict, InjectionVerdict::kSilent);
   EXPECT_TRUE(r.injections[0].pre_existing.empty());
@@ -242,9 +247,9 @@ TEST(EvaluateTest, ResolvedNotificationSetsResolvedAtButIsNotDetection) {
   const Config cfg = TestConfig();
   Notification firing = Alert("HAProxyBackendDown", kT0 + seconds(5), kT0 + seconds(20));
   Notification resolved = firing;
-  resolved.id = 999;
   resolved.status = AlertStatus::kResolved;
   resolved.received_at = kT0 + seconds(90);
+  resolved.id = ToUnixMillis(resolved.received_at);
   auto r = Evaluate(MakeDrill(), {Inject("B", kT0)}, {firing, resolved}, cfg, kT0 + seconds(91));
   EXPECT_EQ(*r.injections[0].expectations[0].resolved_at, kT0 + seconds(90));
 
@@ -354,13 +359,65 @@ TEST(EvaluateTest, InjectionOfRemovedScenarioStaysPendingWithError) {
   EXPECT_NE(r.injections[0].error.find("\"Z\" is not in the current config"), std::string::npos);
 }
 
+// Guards the engine's contract (evaluate.h): Evaluate() is a pure function of
+// the facts, the config and `now`, and takes the injections in any order, so
+// the same facts always give the same results document, before and after a
+// restart. The facts are built twice, independently (config parsed again),
+// the second time with the injections in reverse order and after evaluating
+// an unrelated drill; the two documents must be byte-identical. It fails if
+// the result follows the input order, keeps state between calls, or reads
+// anything (a clock, a static) besides its arguments.
+struct EvaluationInputs {
+  Config config;
+  Drill drill;
+  std::vector<Injection> injections;
+  std::vector<Notification> notifications;  // sorted by (received_at, id), as Evaluate requires
+  Timestamp now;
+};
+
+EvaluationInputs RichInputs() {
+  EvaluationInputs in{TestConfig(), MakeDrill(), {}, {}, kT0 + minutes(4)};
+  in.injections = {Inject("A", kT0 + seconds(10)), Inject("B", kT0 + seconds(20)),
+                   Inject("B", kT0 + minutes(3), "B-2")};
+  in.notifications = {
+      Alert("HAProxyBackendDown", kT0 - seconds(30), kT0 - seconds(25)),  // pre-existing for B-2
+      Alert("PostgresPrimaryDown", kT0 + seconds(15), kT0 + seconds(18)),
+      Alert("HAProxyBackendDown", kT0 + seconds(40), kT0 + seconds(95)),  // late for B-1
+      Alert("DiskFull", kT0 + seconds(50), kT0 + seconds(55)),            // unexpected
+  };
+  return in;
+}
+
 TEST(EvaluateTest, SameInputsGiveSameResult) {
-  const Config cfg = TestConfig();
-  std::vector<Notification> ns = {Alert("HAProxyBackendDown", kT0, kT0 + seconds(5))};
-  auto a = Evaluate(MakeDrill(), {Inject("B", kT0)}, ns, cfg, kT0 + seconds(6));
-  auto b = Evaluate(MakeDrill(), {Inject("B", kT0)}, ns, cfg, kT0 + seconds(6));
-  EXPECT_EQ(a.injections[0].time_to_alert, b.injections[0].time_to_alert);
-  EXPECT_EQ(a.verdict, b.verdict);
+  const EvaluationInputs first = RichInputs();
+  const DrillResult a =
+      Evaluate(first.drill, first.injections, first.notifications, first.config, first.now);
+  // The document compared is not trivially empty: every part of it is covered.
+  ASSERT_EQ(a.injections.size(), 3u);
+  EXPECT_EQ(a.injections[0].verdict, InjectionVerdict::kIncomplete);  // A: one alert missing
+  EXPECT_EQ(a.injections[1].verdict, InjectionVerdict::kLate);
+  EXPECT_EQ(a.injections[2].verdict, InjectionVerdict::kPending);
+  EXPECT_FALSE(a.unexpected.empty());
+
+  // Something else evaluated in between: no state may carry over.
+  (void)Evaluate(Drill{"other", {}, kT0, kT0 + minutes(1)}, {Inject("A", kT0)}, {}, TestConfig(),
+                 kT0 + minutes(60));
+
+  EvaluationInputs second = RichInputs();
+  std::reverse(second.injections.begin(), second.injections.end());
+  const DrillResult b =
+      Evaluate(second.drill, second.injections, second.notifications, second.config, second.now);
+  EXPECT_EQ(RenderResultsJson(a), RenderResultsJson(b));
+  // The comparison sees a difference in the facts: the late alert on time instead.
+  EvaluationInputs changed = RichInputs();
+  changed.notifications[2].received_at = kT0 + seconds(30);
+  EXPECT_NE(RenderResultsJson(Evaluate(changed.drill, changed.injections, changed.notifications,
+                                       changed.config, changed.now)),
+            RenderResultsJson(a));
+  // And evaluating the very same objects again changes nothing either.
+  EXPECT_EQ(RenderResultsJson(Evaluate(first.drill, first.injections, first.notifications,
+                                       first.config, first.now)),
+            RenderResultsJson(a));
 }
 
 TEST(NotificationRangeTest, CoversDrillAndEveryWindowButNotTheFuture) {

@@ -24,10 +24,10 @@
 namespace alertgate {
 namespace {
 
-using testing::kOneScenarioConfig;
-using testing::ServeProcess;
-using testing::TempDir;
-using testing::WriteFile;
+using test::kOneScenarioConfig;
+using test::ServeProcess;
+using test::TempDir;
+using test::WriteFile;
 
 // `alertgate serve` on the test's config and the storage directory `data`.
 std::vector<std::string> ServeArgs(const TempDir& dir, const std::string& data) {
@@ -186,10 +186,7 @@ TEST(Kill9Test, AcknowledgedRequestsSurviveKillAtRandomMoments) {
     }
     // Kill at a random moment, while requests are in flight.
     const int kill_after = acks_before_kill(rng);
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (acks < kill_after && std::chrono::steady_clock::now() < end) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    test::Eventually([&] { return acks >= kill_after; }, std::chrono::seconds(30));
     server.Kill();
     stop = true;
     for (auto& t : clients) t.join();

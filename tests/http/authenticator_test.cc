@@ -22,7 +22,7 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
-using namespace alertgate::testing;  // NOLINT(google-build-using-namespace): the fixture's names
+using namespace alertgate::test;  // NOLINT(google-build-using-namespace): the fixture's names
 
 // What the API's route table requires of `method target` (kAdmin for
 // requests it does not declare, and for targets that do not parse).

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "app/app.h"
+#include "app_fixture.h"
 #include "core/clock.h"
 #include "http/web_fixture.h"
 #include "test_util.h"
@@ -24,14 +25,14 @@ namespace alertgate {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::BasicHeader;
-using testing::Eventually;
-using testing::kAlertmanagerPassword;
-using testing::kOpsPassword;
-using testing::RawConnection;
-using testing::StatusOf;
-using testing::TempDir;
-using testing::WriteFile;
+using test::BasicHeader;
+using test::Eventually;
+using test::kAlertmanagerPassword;
+using test::kOpsPassword;
+using test::RawConnection;
+using test::StatusOf;
+using test::TempDir;
+using test::WriteFile;
 
 // Users without TLS (raw sockets speak plain HTTP): ops (admin, bcrypt cost
 // 4) and alertmanager (webhook, cost 10), from the web config fixture.
@@ -55,28 +56,24 @@ void RaiseOpenFileLimit() {
 class FrontEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    WriteFile(dir_.File("alertgate.yml"), testing::kOneScenarioConfig);
+    WriteFile(dir_.File("alertgate.yml"), test::kOneScenarioConfig);
     opts_.config_file = dir_.File("alertgate.yml");
     opts_.storage_path = dir_.File("data");
     opts_.listen_address = "127.0.0.1:0";
     opts_.http.max_body_bytes = 64 * 1024;
   }
 
+  // No health probe: Create binds the port, so connections queue until Run
+  // serves them, and a probe's connection could still count against the
+  // connection limit some tests set.
   void Start() {
-    auto app = App::Create(opts_, &clock_, &log_);
-    ASSERT_TRUE(app.ok()) << app.status().ToString();
-    app_ = std::move(app).value();
-    thread_ = std::thread([this] { app_->Run(); });
+    app_ = test::RunningApp::Start(opts_, &clock_, &log_, [](int) { return true; });
+    ASSERT_NE(app_, nullptr);
   }
   void StartWithAuth() {
     WriteFile(dir_.File("web.yml"), kWebConfig);
     opts_.web_config_file = dir_.File("web.yml");
     Start();
-  }
-  void TearDown() override {
-    if (!app_) return;
-    app_->Shutdown();
-    thread_.join();
   }
 
   int port() const { return app_->port(); }
@@ -88,7 +85,9 @@ class FrontEndTest : public ::testing::Test {
     return c;
   }
   // Webhooks stored so far, from alertgate's own counter.
-  std::string Metrics() const { return Client("ops", kOpsPassword)->Get("/metrics")->body; }
+  std::string Metrics() const {
+    return test::Answer(Client("ops", kOpsPassword)->Get("/metrics"))->body;
+  }
   bool NothingStored() const {
     return Metrics().find(R"(alertgate_notifications_total{status="firing"} 0)") !=
            std::string::npos;
@@ -113,7 +112,7 @@ class FrontEndTest : public ::testing::Test {
     EXPECT_EQ(StatusOf(response), status) << response;
     EXPECT_NE(response.find("Content-Type: application/json"), std::string::npos) << response;
     rapidjson::Document d;
-    d.Parse(testing::BodyOf(response).c_str());
+    d.Parse(test::BodyOf(response).c_str());
     ASSERT_FALSE(d.HasParseError()) << response;
     EXPECT_STREQ(d["status"].GetString(), "error");
     EXPECT_STREQ(d["errorType"].GetString(), type) << response;
@@ -121,14 +120,13 @@ class FrontEndTest : public ::testing::Test {
 
   TempDir dir_;
   FakeClock clock_{FromUnixMillis(1'770'022'800'000)};
-  testing::LogCapture log_;
+  test::LogCapture log_;
   ServeOptions opts_;
-  std::unique_ptr<App> app_;
-  std::thread thread_;
+  std::unique_ptr<test::RunningApp> app_;
 };
 
 const std::string& Webhook() {
-  static const std::string body = testing::ReadFixture("webhooks/firing-single.json");
+  static const std::string body = test::ReadFixture("webhooks/firing-single.json");
   return body;
 }
 
@@ -140,7 +138,9 @@ const std::string& Webhook() {
 TEST_F(FrontEndTest, RefusedRequestBodyIsNeverParsedAsARequest) {
   StartWithAuth();
   auto ops = Client("ops", kOpsPassword);
-  ASSERT_EQ(ops->Post("/api/v1/drills", R"({"id":"victim"})", "application/json")->status, 201);
+  ASSERT_EQ(
+      test::Answer(ops->Post("/api/v1/drills", R"({"id":"victim"})", "application/json"))->status,
+      201);
   const std::string smuggled =
       "POST /api/v1/drills/victim/finish HTTP/1.1\r\nHost: x\r\n"
       "Authorization: " +
@@ -170,7 +170,7 @@ TEST_F(FrontEndTest, RefusedRequestBodyIsNeverParsedAsARequest) {
     const std::string rest = conn.ReadAll(3s);
     EXPECT_EQ(rest.find("HTTP/1.1"), std::string::npos) << rest;
   }
-  auto drill = ops->Get("/api/v1/drills/victim");
+  test::Answer drill = ops->Get("/api/v1/drills/victim");
   ASSERT_EQ(drill->status, 200);
   EXPECT_NE(drill->body.find(R"("finished_at": null)"), std::string::npos) << drill->body;
 }
@@ -402,7 +402,7 @@ TEST_F(FrontEndTest, RangeIsIgnored) {
   auto r = conn.ReadResponse();
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(StatusOf(*r), 200) << *r;
-  EXPECT_EQ(testing::BodyOf(*r), "alertgate is Healthy.\n");
+  EXPECT_EQ(test::BodyOf(*r), "alertgate is Healthy.\n");
 }
 
 // --- framing of ordinary requests ---------------------------------------------------
@@ -418,7 +418,7 @@ TEST_F(FrontEndTest, PostWithoutContentLengthHasAnEmptyBody) {
   auto reload = conn.ReadResponse(10s);
   ASSERT_TRUE(reload.has_value());
   EXPECT_EQ(StatusOf(*reload), 200) << *reload;
-  EXPECT_EQ(testing::BodyOf(*reload), "config reloaded\n");
+  EXPECT_EQ(test::BodyOf(*reload), "config reloaded\n");
   ASSERT_TRUE(conn.Send(Request("POST", "/api/v1/drills", "", R"({"id":"d1"})")));
   ASSERT_TRUE(conn.ReadResponse().has_value());
   ASSERT_TRUE(conn.Send("POST /api/v1/drills/d1/finish HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -438,7 +438,7 @@ TEST_F(FrontEndTest, PipelinedRequestsAreAnsweredInOrder) {
   auto b = conn.ReadResponse();
   auto c = conn.ReadResponse();
   ASSERT_TRUE(a && b && c);
-  EXPECT_EQ(testing::BodyOf(*a), "alertgate is Healthy.\n");
+  EXPECT_EQ(test::BodyOf(*a), "alertgate is Healthy.\n");
   EXPECT_EQ(StatusOf(*b), 201) << *b;
   EXPECT_EQ(StatusOf(*c), 200) << *c;
   EXPECT_NE(c->find(R"("drill": "p1")"), std::string::npos) << *c;
@@ -508,7 +508,8 @@ TEST_F(FrontEndTest, HeadAnswersWithTheLengthAndNoBody) {
 TEST_F(FrontEndTest, PasswordFloodDoesNotDelayCachedCredentials) {
   StartWithAuth();
   auto am = Client("alertmanager", kAlertmanagerPassword);
-  ASSERT_EQ(am->Post("/api/v1/webhook", Webhook(), "application/json")->status, 200);  // cached
+  ASSERT_EQ(test::Answer(am->Post("/api/v1/webhook", Webhook(), "application/json"))->status,
+            200);  // cached
   std::atomic<bool> flooding{true};
   std::atomic<int> refused{0};
   std::vector<std::thread> flood;
@@ -542,9 +543,9 @@ TEST_F(FrontEndTest, PasswordFloodDoesNotDelayCachedCredentials) {
 
 TEST_F(FrontEndTest, MetricsAreProtectedOnceCredentialsAreConfigured) {
   StartWithAuth();
-  EXPECT_EQ(Client()->Get("/metrics")->status, 401);
-  EXPECT_EQ(Client("ops", kOpsPassword)->Get("/metrics")->status, 200);
-  EXPECT_EQ(Client()->Get("/-/healthy")->status, 200);
+  EXPECT_EQ(test::Answer(Client()->Get("/metrics"))->status, 401);
+  EXPECT_EQ(test::Answer(Client("ops", kOpsPassword)->Get("/metrics"))->status, 200);
+  EXPECT_EQ(test::Answer(Client()->Get("/-/healthy"))->status, 200);
 }
 
 TEST_F(FrontEndTest, SecretSentWithoutASchemeIsNeitherEchoedNorLogged) {

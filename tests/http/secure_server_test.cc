@@ -6,56 +6,54 @@
 #include <stdio.h>
 #include <sys/wait.h>
 
-#include <thread>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
 
 #include "app/app.h"
+#include "app_fixture.h"
+#include "http/web_fixture.h"
 #include "test_util.h"
 
 namespace alertgate {
 namespace {
 
-// The secrets behind the hashes in fixtures/web/web-config.yml.
-constexpr const char* kAlertmanagerPassword = "am-webhook-password";
-constexpr const char* kRunnerPassword = "runner-password";
-constexpr const char* kGrafanaPassword = "grafana-password";
-constexpr const char* kAmTlsToken = "am-tls-token-6f1c2b0e9d8a7c5b4e3f2a1d0c9b8a77";
+using test::kAlertmanagerPassword;
+using test::kAmTlsToken;
+using test::kGrafanaPassword;
+using test::kRunnerPassword;
 
 class SecureServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string web = testing::FixturePath("web/");
-    testing::WriteFile(dir_.File("alertgate.yml"),
-                       "scenarios:\n  - id: A\n    expect: ['alertname=\"X\"']\n");
+    const std::string web = test::FixturePath("web/");
+    test::WriteFile(dir_.File("alertgate.yml"),
+                    "scenarios:\n  - id: A\n    expect: ['alertname=\"X\"']\n");
     // The fixture's users, tokens and roles, with TLS that verifies a client
     // certificate when one is given (Alertmanager may or may not send one).
-    testing::WriteFile(dir_.File("web.yml"), "tls_server_config:\n  cert_file: " + web +
-                                                 "server.crt\n  key_file: " + web +
-                                                 "server.key\n  client_auth_type: "
-                                                 "VerifyClientCertIfGiven\n  client_ca_file: " +
-                                                 web + "ca.crt\n" + UsersAndRoles());
+    test::WriteFile(dir_.File("web.yml"), "tls_server_config:\n  cert_file: " + web +
+                                              "server.crt\n  key_file: " + web +
+                                              "server.key\n  client_auth_type: "
+                                              "VerifyClientCertIfGiven\n  client_ca_file: " +
+                                              web + "ca.crt\n" + UsersAndRoles());
     ServeOptions opts;
     opts.config_file = dir_.File("alertgate.yml");
     opts.storage_path = dir_.File("data");
     opts.listen_address = "127.0.0.1:0";
     opts.web_config_file = dir_.File("web.yml");
-    auto app = App::Create(opts, &clock_, &log_);
-    ASSERT_TRUE(app.ok()) << app.status().ToString();
-    app_ = std::move(app).value();
-    thread_ = std::thread([this] { app_->Run(); });
-    url_ = "https://localhost:" + std::to_string(app_->port());
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!Client()->Get("/-/healthy") && std::chrono::steady_clock::now() < end) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
-  void TearDown() override {
-    app_->Shutdown();
-    thread_.join();
+    // localhost, not 127.0.0.1: the client checks the certificate's DNS name.
+    app_ = test::RunningApp::Start(opts, &clock_, &log_, [this](int port) {
+      url_ = "https://localhost:" + std::to_string(port);
+      auto r = Client()->Get("/-/healthy");
+      return r && r->status == 200;
+    });
+    ASSERT_NE(app_, nullptr);
   }
 
   static std::string UsersAndRoles() {
     std::string yml;
-    std::ifstream in(testing::FixturePath("web/web-config.yml"));
+    std::ifstream in(test::FixturePath("web/web-config.yml"));
     std::string line;
     bool keep = false;
     while (std::getline(in, line)) {
@@ -67,41 +65,48 @@ class SecureServerTest : public ::testing::Test {
 
   std::unique_ptr<httplib::Client> Client() {
     auto c = std::make_unique<httplib::Client>(url_);
-    c->set_ca_cert_path(testing::FixturePath("web/ca.crt"));
+    c->set_ca_cert_path(test::FixturePath("web/ca.crt"));
     c->enable_server_certificate_verification(true);
     return c;
   }
 
-  httplib::Result Post(const std::string& path, const std::string& body,
-                       const std::function<void(httplib::Client&)>& auth = nullptr) {
+  // Answers, never null: a request that gets no response (e.g. localhost
+  // does not resolve, or the TLS handshake fails) fails the test.
+  test::Answer Post(const std::string& path, const std::string& body,
+                    const std::function<void(httplib::Client&)>& auth = nullptr) {
     auto c = Client();
     if (auth) auth(*c);
     return c->Post(path.c_str(), body, "application/json");
+  }
+  test::Answer Get(const std::string& path,
+                   const std::function<void(httplib::Client&)>& auth = nullptr) {
+    auto c = Client();
+    if (auth) auth(*c);
+    return c->Get(path.c_str());
   }
 
   static std::function<void(httplib::Client&)> Basic(const char* user, const char* password) {
     return [=](httplib::Client& c) { c.set_basic_auth(user, password); };
   }
 
-  testing::TempDir dir_;
+  test::TempDir dir_;
   SystemClock clock_;
-  testing::LogCapture log_;
-  std::unique_ptr<App> app_;
-  std::thread thread_;
+  test::LogCapture log_;
   std::string url_;
+  std::unique_ptr<test::RunningApp> app_;
 };
 
 TEST_F(SecureServerTest, EachRoleDoesOnlyItsJob) {
   const auto runner = Basic("runner", kRunnerPassword);
   const auto am = Basic("alertmanager", kAlertmanagerPassword);
   auto r = Post("/api/v1/drills", R"({"id":"d1"})", runner);
-  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 201) << r->body;
   // Alertmanager may post webhooks, but not start drills.
   r = Post("/api/v1/drills", R"({"id":"d2"})", am);
   EXPECT_EQ(r->status, 403) << r->body;
   EXPECT_NE(r->body.find("\"errorType\":\"forbidden\""), std::string::npos) << r->body;
-  const std::string body = testing::ReadFixture("webhooks/firing-single.json");
+  const std::string body = test::ReadFixture("webhooks/firing-single.json");
   EXPECT_EQ(Post("/api/v1/webhook", body, am)->status, 200);
   // The runner may not post webhooks.
   EXPECT_EQ(Post("/api/v1/webhook", body, runner)->status, 403);
@@ -110,21 +115,21 @@ TEST_F(SecureServerTest, EachRoleDoesOnlyItsJob) {
            [](httplib::Client& c) { c.set_bearer_token_auth(kAmTlsToken); });
   EXPECT_EQ(r->status, 200) << r->body;
   // The viewer reads results and metrics (metrics_public: false in the fixture).
-  auto viewer = Client();
-  viewer->set_basic_auth("grafana", kGrafanaPassword);
-  EXPECT_EQ(viewer->Get("/api/v1/drills/d1")->status, 200);
-  EXPECT_EQ(viewer->Get("/metrics")->status, 200);
-  EXPECT_EQ(Client()->Get("/metrics")->status, 401);
+  const auto viewer = Basic("grafana", kGrafanaPassword);
+  EXPECT_EQ(Get("/api/v1/drills/d1", viewer)->status, 200);
+  EXPECT_EQ(Get("/metrics", viewer)->status, 200);
+  EXPECT_EQ(Get("/metrics")->status, 401);
   // Health checks stay open.
-  EXPECT_EQ(Client()->Get("/-/healthy")->status, 200);
+  EXPECT_EQ(Get("/-/healthy")->status, 200);
 }
 
 TEST_F(SecureServerTest, BadCredentialsGet401AndChangeNothing) {
   ASSERT_EQ(Post("/api/v1/drills", R"({"id":"d1"})", Basic("runner", kRunnerPassword))->status,
             201);
-  auto viewer = Client();
-  viewer->set_basic_auth("grafana", kGrafanaPassword);
-  const std::string before = viewer->Get("/api/v1/drills")->body;
+  const auto viewer = Basic("grafana", kGrafanaPassword);
+  const test::Answer before = Get("/api/v1/drills", viewer);
+  ASSERT_TRUE(before);
+  ASSERT_EQ(before->status, 200) << before->body;
   for (const auto& auth :
        {std::function<void(httplib::Client&)>(nullptr), Basic("runner", "wrong"),
         Basic("nobody", "x"), std::function<void(httplib::Client&)>([](httplib::Client& c) {
@@ -134,11 +139,11 @@ TEST_F(SecureServerTest, BadCredentialsGet401AndChangeNothing) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 401) << r->body;
     EXPECT_FALSE(r->get_header_value("WWW-Authenticate").empty());
-    EXPECT_EQ(
-        Post("/api/v1/webhook", testing::ReadFixture("webhooks/firing-single.json"), auth)->status,
-        401);
+    auto webhook = Post("/api/v1/webhook", test::ReadFixture("webhooks/firing-single.json"), auth);
+    ASSERT_TRUE(webhook);
+    EXPECT_EQ(webhook->status, 401) << webhook->body;
   }
-  EXPECT_EQ(viewer->Get("/api/v1/drills")->body, before);
+  EXPECT_EQ(Get("/api/v1/drills", viewer)->body, before->body);
   EXPECT_EQ(log_.str().find(kRunnerPassword), std::string::npos) << "a secret reached the log";
   EXPECT_EQ(log_.str().find("wrong"), std::string::npos);
 }
@@ -151,29 +156,28 @@ TEST_F(SecureServerTest, PlainHttpIsNotServed) {
   EXPECT_TRUE(!r || r->status != 200);
 }
 
-
 // An --http.config.file for `user` (its password in a file next to it),
 // trusting the test CA.
-std::string HttpConfigFor(const testing::TempDir& dir, const std::string& user,
+std::string HttpConfigFor(const test::TempDir& dir, const std::string& user,
                           const std::string& password) {
-  testing::WriteFile(dir.File(user + ".pass"), password + "\n");
-  testing::WriteFile(dir.File(user + ".yml"),
-                     "basic_auth:\n  username: " + user + "\n  password_file: " + user +
-                         ".pass\ntls_config:\n  ca_file: " + testing::FixturePath("web/ca.crt") +
-                         "\n");
+  test::WriteFile(dir.File(user + ".pass"), password + "\n");
+  test::WriteFile(dir.File(user + ".yml"),
+                  "basic_auth:\n  username: " + user + "\n  password_file: " + user +
+                      ".pass\ntls_config:\n  ca_file: " + test::FixturePath("web/ca.crt") + "\n");
   return dir.File(user + ".yml");
 }
 
 TEST_F(SecureServerTest, RunnerCliUsesHttpConfigFile) {
   const std::string runner = HttpConfigFor(dir_, "runner", kRunnerPassword);
-  testing::CommandResult run = testing::RunAlertgate("drill start --drill=cli --url=" + url_ + " --http.config.file=" + runner);
+  test::CommandResult run =
+      test::RunAlertgate("drill start --drill=cli --url=" + url_ + " --http.config.file=" + runner);
   EXPECT_EQ(run.exit_code, 0) << run.output();
   EXPECT_EQ(run.output().rfind("drill cli started", 0), 0u) << run.output();
   // Without credentials the same call is refused (exit 1, rejected).
-  testing::WriteFile(dir_.File("ca-only.yml"),
-                     "tls_config:\n  ca_file: " + testing::FixturePath("web/ca.crt") + "\n");
-  run = testing::RunAlertgate("drill start --drill=cli2 --url=" + url_ +
-               " --http.config.file=" + dir_.File("ca-only.yml"));
+  test::WriteFile(dir_.File("ca-only.yml"),
+                  "tls_config:\n  ca_file: " + test::FixturePath("web/ca.crt") + "\n");
+  run = test::RunAlertgate("drill start --drill=cli2 --url=" + url_ +
+                           " --http.config.file=" + dir_.File("ca-only.yml"));
   EXPECT_EQ(run.exit_code, 1) << run.output();
   EXPECT_NE(run.output().find("HTTP 401"), std::string::npos) << run.output();
 }
@@ -183,27 +187,28 @@ TEST_F(SecureServerTest, RunnerCliUsesHttpConfigFile) {
 TEST_F(SecureServerTest, ReportAndLintReadResultsWithHttpConfigFile) {
   const std::string runner = HttpConfigFor(dir_, "runner", kRunnerPassword);
   ASSERT_EQ(
-      testing::RunAlertgate("drill start --drill=cli --url=" + url_ + " --http.config.file=" + runner).exit_code,
+      test::RunAlertgate("drill start --drill=cli --url=" + url_ + " --http.config.file=" + runner)
+          .exit_code,
       0);
   const std::string viewer = HttpConfigFor(dir_, "grafana", kGrafanaPassword);
-  testing::WriteFile(dir_.File("ca-only.yml"),
-                     "tls_config:\n  ca_file: " + testing::FixturePath("web/ca.crt") + "\n");
+  test::WriteFile(dir_.File("ca-only.yml"),
+                  "tls_config:\n  ca_file: " + test::FixturePath("web/ca.crt") + "\n");
   const std::string report = "report --drill=cli --format=json --url=" + url_;
-  testing::CommandResult run = testing::RunAlertgate(report + " --http.config.file=" + viewer);
+  test::CommandResult run = test::RunAlertgate(report + " --http.config.file=" + viewer);
   EXPECT_EQ(run.exit_code, 1) << run.output();  // a drill with no injections is pending
   EXPECT_NE(run.output().find(R"("drill": "cli")"), std::string::npos) << run.output();
-  run = testing::RunAlertgate(report + " --http.config.file=" + dir_.File("ca-only.yml"));
+  run = test::RunAlertgate(report + " --http.config.file=" + dir_.File("ca-only.yml"));
   EXPECT_EQ(run.exit_code, 2) << run.output();
   EXPECT_NE(run.output().find("401"), std::string::npos) << run.output();
 
-  const std::string examples = testing::FixturePath("../rules/examples/");
+  const std::string examples = test::FixturePath("../rules/examples/");
   const std::string lint = "lint --config.file=" + examples +
                            "alertgate.yml --prometheus.config=" + examples +
                            "prometheus.yml --alertmanager.config=" + examples +
                            "alertmanager.yml --alertgate.url=" + url_ + " --drill=cli";
-  run = testing::RunAlertgate(lint + " --http.config.file=" + viewer);
+  run = test::RunAlertgate(lint + " --http.config.file=" + viewer);
   EXPECT_EQ(run.exit_code, 0) << run.output();
-  run = testing::RunAlertgate(lint + " --http.config.file=" + dir_.File("ca-only.yml"));
+  run = test::RunAlertgate(lint + " --http.config.file=" + dir_.File("ca-only.yml"));
   EXPECT_EQ(run.exit_code, 2) << run.output();
   EXPECT_NE(run.output().find("401"), std::string::npos) << run.output();
 }

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "app/app.h"
+#include "app_fixture.h"
 #include "core/text.h"
 #include "core/time.h"
 #include "ingest/webhook.h"
@@ -22,9 +23,10 @@ namespace alertgate {
 namespace {
 
 using std::chrono::seconds;
-using testing::ReadFixture;
-using testing::TempDir;
-using testing::WriteFile;
+using test::Eventually;
+using test::ReadFixture;
+using test::TempDir;
+using test::WriteFile;
 
 // The first alert of a captured payload in fixtures/webhooks/.
 WebhookAlert FixtureAlert(const std::string& file) {
@@ -68,17 +70,6 @@ rapidjson::Document Json(const std::string& body) {
   return d;
 }
 
-// Polls `cond` until it holds or `deadline` passes; no fixed sleeps.
-template <typename F>
-bool Eventually(F cond, std::chrono::milliseconds deadline = std::chrono::seconds(10)) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < end) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return cond();
-}
-
 class ServerTest : public ::testing::Test {
  protected:
   ServerTest() : clock_(FixtureStartsAt() - seconds(60)) {}
@@ -96,27 +87,20 @@ class ServerTest : public ::testing::Test {
 
   void Start(const ServeOptions& opts) {
     opts_ = opts;
-    auto app = App::Create(opts, &clock_, &log_);
-    ASSERT_TRUE(app.ok()) << app.status().ToString();
-    app_ = std::move(app).value();
-    thread_ = std::thread([this] { app_->Run(); });
+    app_ = test::RunningApp::Start(opts, &clock_, &log_);
+    ASSERT_NE(app_, nullptr);
     client_ = std::make_unique<httplib::Client>("127.0.0.1", app_->port());
-    ASSERT_TRUE(Eventually([this] { return client_->Get("/-/healthy") != nullptr; }));
   }
 
-  void Stop() {
-    if (!app_) return;
-    app_->Shutdown();
-    thread_.join();
-    app_.reset();
-  }
+  void Stop() { app_.reset(); }
 
   void TearDown() override { Stop(); }
 
-  httplib::Result Post(const std::string& path, const std::string& body) {
+  // Answers, never null: a request that gets no response fails the test.
+  test::Answer Post(const std::string& path, const std::string& body) {
     return client_->Post(path.c_str(), body, "application/json");
   }
-  httplib::Result Get(const std::string& path) { return client_->Get(path.c_str()); }
+  test::Answer Get(const std::string& path) { return client_->Get(path.c_str()); }
 
   // Starts drill d1 and injects scenario A at `at`; returns the injection id.
   std::string StartAndInject(Timestamp at) {
@@ -139,10 +123,9 @@ class ServerTest : public ::testing::Test {
 
   TempDir dir_;
   FakeClock clock_;
-  testing::LogCapture log_;
+  test::LogCapture log_;
   ServeOptions opts_;
-  std::unique_ptr<App> app_;
-  std::thread thread_;
+  std::unique_ptr<test::RunningApp> app_;
   std::unique_ptr<httplib::Client> client_;
 };
 
@@ -318,7 +301,7 @@ TEST_P(BadInputTest, ClearErrorAndNothingStored) {
   const std::string before_drill = Get("/api/v1/drills/d1")->body;
   const std::string before_list = Get("/api/v1/drills")->body;
   const auto& p = GetParam();
-  httplib::Result r = std::string(p.method) == "POST" ? Post(p.path, p.body) : Get(p.path);
+  test::Answer r = std::string(p.method) == "POST" ? Post(p.path, p.body) : Get(p.path);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, p.status) << r->body;
   EXPECT_TRUE(IsValidUtf8(r->body)) << "the error echoes bytes that are not UTF-8: " << r->body;

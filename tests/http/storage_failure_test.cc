@@ -28,7 +28,7 @@ class StorageFailureTest : public ::testing::Test {
     auto sqlite = SqliteStore::Open(":memory:");
     ASSERT_TRUE(sqlite.ok());
     sqlite_ = std::move(sqlite).value();
-    failing_ = std::make_unique<testing::FailingStore>(sqlite_.get());
+    failing_ = std::make_unique<test::FailingStore>(sqlite_.get());
     metrics_ = std::make_unique<Metrics>(std::make_shared<prometheus::Registry>());
     service_ = std::make_unique<Service>(failing_.get(), &clock_, metrics_.get(), &log_,
                                          std::make_shared<const Config>(*cfg));
@@ -38,22 +38,29 @@ class StorageFailureTest : public ::testing::Test {
     ASSERT_TRUE(http_->Bind({"127.0.0.1", 0}).ok());
     thread_ = std::thread([this] { http_->Serve(); });
     client_ = std::make_unique<httplib::Client>("127.0.0.1", http_->port());
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!client_->Get("/-/healthy") && std::chrono::steady_clock::now() < end) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    ASSERT_TRUE(test::Eventually([this] {
+      auto r = client_->Get("/-/healthy");
+      return r && r->status == 200;
+    })) << "the server never answered /-/healthy; log:\n"
+        << log_out_.str();
+  }
+
+  // Answers, never null: a request that gets no response fails the test.
+  test::Answer Get(const std::string& path) { return client_->Get(path.c_str()); }
+  test::Answer Post(const std::string& path, const std::string& body) {
+    return client_->Post(path.c_str(), body, "application/json");
   }
 
   void TearDown() override {
-    http_->Stop();
-    thread_.join();
+    if (http_) http_->Stop();
+    if (thread_.joinable()) thread_.join();
   }
 
   FakeClock clock_{FromUnixMillis(1'770'022'800'000)};
-  testing::LogCapture log_out_;
+  test::LogCapture log_out_;
   Logger log_{&log_out_, &clock_, LogLevel::kInfo, LogFormat::kLogfmt};
   std::unique_ptr<SqliteStore> sqlite_;
-  std::unique_ptr<testing::FailingStore> failing_;
+  std::unique_ptr<test::FailingStore> failing_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<HttpServer> http_;
@@ -62,14 +69,14 @@ class StorageFailureTest : public ::testing::Test {
 };
 
 TEST_F(StorageFailureTest, WebhookGets503ThenIsAcceptedWhenStorageIsBack) {
-  const std::string body = testing::ReadFixture("webhooks/firing-single.json");
+  const std::string body = test::ReadFixture("webhooks/firing-single.json");
   failing_->FailWrites(true);
-  auto r = client_->Post("/api/v1/webhook", body, "application/json");
+  test::Answer r = client_->Post("/api/v1/webhook", body, "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 503);
   EXPECT_NE(r->body.find("\"errorType\":\"unavailable\""), std::string::npos) << r->body;
-  EXPECT_EQ(client_->Get("/-/ready")->status, 503);
-  const std::string metrics = client_->Get("/metrics")->body;
+  EXPECT_EQ(Get("/-/ready")->status, 503);
+  const std::string metrics = Get("/metrics")->body;
   EXPECT_NE(metrics.find(R"(alertgate_storage_errors_total{operation="webhook"} 1)"),
             std::string::npos);
   EXPECT_NE(metrics.find(R"(alertgate_webhook_requests_total{code="503"} 1)"), std::string::npos);
@@ -85,24 +92,25 @@ TEST_F(StorageFailureTest, WebhookGets503ThenIsAcceptedWhenStorageIsBack) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200) << r->body;
   EXPECT_NE(r->body.find("\"stored\":1"), std::string::npos) << r->body;
-  EXPECT_EQ(client_->Get("/-/ready")->status, 200);
+  EXPECT_EQ(Get("/-/ready")->status, 200);
   EXPECT_NE(log_out_.str().find("msg=\"storage recovered\""), std::string::npos);
 }
 
 TEST_F(StorageFailureTest, InjectionGets503AndIsNotRecorded) {
-  ASSERT_EQ(client_->Post("/api/v1/drills", R"({"id":"d1"})", "application/json")->status, 201);
+  ASSERT_EQ(Post("/api/v1/drills", R"({"id":"d1"})")->status, 201);
   failing_->FailWrites(true);
-  auto r = client_->Post("/api/v1/drills/d1/injections", R"({"scenario":"A"})", "application/json");
-  EXPECT_EQ(r->status, 503);
+  test::Answer r = Post("/api/v1/drills/d1/injections", R"({"scenario":"A"})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503) << r->body;
   failing_->FailWrites(false);
-  auto doc = client_->Get("/api/v1/drills/d1")->body;
+  auto doc = Get("/api/v1/drills/d1")->body;
   EXPECT_NE(doc.find("\"injections\": []"), std::string::npos) << doc;
 }
 
 TEST_F(StorageFailureTest, ReadFailureGets503NotACrash) {
   failing_->FailReads(true);
-  EXPECT_EQ(client_->Get("/api/v1/drills")->status, 503);
-  EXPECT_EQ(client_->Get("/-/ready")->status, 503);
+  EXPECT_EQ(Get("/api/v1/drills")->status, 503);
+  EXPECT_EQ(Get("/-/ready")->status, 503);
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
-using namespace alertgate::testing;  // NOLINT(google-build-using-namespace): the fixture's names
+using namespace alertgate::test;  // NOLINT(google-build-using-namespace): the fixture's names
 
 // --- TLS ---------------------------------------------------------------------
 

@@ -9,7 +9,7 @@
 #include "http/web_config.h"
 #include "test_util.h"
 
-namespace alertgate::testing {
+namespace alertgate::test {
 
 // The secrets behind fixtures/web/web-config.yml. They live here only.
 inline constexpr const char* kAlertmanagerPassword = "am-webhook-password";  // $2y$10$
@@ -49,4 +49,4 @@ inline std::string WithFixtures(std::string yaml) {
   return yaml;
 }
 
-}  // namespace alertgate::testing
+}  // namespace alertgate::test

@@ -391,7 +391,7 @@ TEST(WebhookParserTest, RejectsMalformedJson) {
 TEST(WebhookParserTest, RefusesDeepNestingInAnUnknownField) {
   // Otherwise valid, with an unknown field nested far deeper than any call
   // stack would allow: refused at the 65th level, without recursion.
-  const std::string base = testing::ReadFixture("webhooks/firing-single.json");
+  const std::string base = test::ReadFixture("webhooks/firing-single.json");
   for (const size_t depth : {size_t{64}, size_t{1000000}}) {
     const std::string body = "{\"x\":" + std::string(depth, '[') + std::string(depth, ']') + "," +
                              base.substr(base.find('{') + 1);
@@ -481,13 +481,13 @@ TEST(WebhookParserTest, KeepsLabelBytesVerbatim) {
 
 // Every captured Alertmanager payload in fixtures/webhooks/ parses.
 TEST(WebhookParserTest, ParsesCapturedFixtures) {
-  const std::filesystem::path dir = testing::FixturePath("webhooks");
+  const std::filesystem::path dir = test::FixturePath("webhooks");
   ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
   int parsed = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".json") continue;
     const std::string name = "webhooks/" + entry.path().filename().string();
-    Result<WebhookMessage> m = ParseWebhook(testing::ReadFixture(name));
+    Result<WebhookMessage> m = ParseWebhook(test::ReadFixture(name));
     EXPECT_TRUE(m.ok()) << name << ": " << m.status().ToString();
     ++parsed;
   }

@@ -15,25 +15,23 @@
 namespace alertgate {
 namespace {
 
-testing::CommandResult RunLint(const std::string& args) {
-  return testing::RunAlertgate("lint " + args);
-}
+test::CommandResult RunLint(const std::string& args) { return test::RunAlertgate("lint " + args); }
 
 std::string Flags(const std::string& name) {
-  const LintPaths p = testing::LintCase(name);
+  const LintPaths p = test::LintCase(name);
   return "--config.file=" + p.config + " --prometheus.config=" + p.prometheus +
          " --alertmanager.config=" + p.alertmanager;
 }
 
 TEST(LintCommandTest, ExamplesPassWithExitZero) {
-  const testing::CommandResult o = RunLint(Flags("examples"));
+  const test::CommandResult o = RunLint(Flags("examples"));
   EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
   EXPECT_EQ(o.out.rfind("alertgate lint: 5 scenarios, 8 expectations\n", 0), 0u) << o.out;
   EXPECT_NE(o.out.find("\nok: all 8 expectations can meet their gates"), std::string::npos);
 }
 
 TEST(LintCommandTest, StockDefaultsFailWithExitOne) {
-  const testing::CommandResult o = RunLint(Flags("stock"));
+  const test::CommandResult o = RunLint(Flags("stock"));
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
   EXPECT_NE(o.out.find("8m20s > 1m gate: scrape 1m (assumed) + scrape_timeout 10s + evaluation "
                        "1m + for 1m + send 10s + group_interval 5m"),
@@ -43,7 +41,7 @@ TEST(LintCommandTest, StockDefaultsFailWithExitOne) {
 }
 
 TEST(LintCommandTest, JsonIsValidAndSaysWhy) {
-  const testing::CommandResult o = RunLint(Flags("swallow") + " --format=json");
+  const test::CommandResult o = RunLint(Flags("swallow") + " --format=json");
   EXPECT_EQ(o.exit_code, 1) << o.err;
   rapidjson::Document d;
   d.Parse(o.out.c_str());
@@ -57,10 +55,11 @@ TEST(LintCommandTest, JsonIsValidAndSaysWhy) {
 }
 
 TEST(LintCommandTest, ParseErrorsExitTwoWithFileAndLine) {
-  const std::string ex = testing::SourcePath("rules/examples/");
-  const std::string broken = testing::SourcePath("fixtures/lint/broken/");
-  testing::CommandResult o = RunLint("--config.file=" + ex + "alertgate.yml --prometheus.config=" + broken +
-                      "prometheus.yml --alertmanager.config=" + ex + "alertmanager.yml");
+  const std::string ex = test::SourcePath("rules/examples/");
+  const std::string broken = test::SourcePath("fixtures/lint/broken/");
+  test::CommandResult o =
+      RunLint("--config.file=" + ex + "alertgate.yml --prometheus.config=" + broken +
+              "prometheus.yml --alertmanager.config=" + ex + "alertmanager.yml");
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_NE(o.err.find(broken + "prometheus.yml:4: global.evaluation_interval: "),
             std::string::npos)
@@ -87,7 +86,7 @@ TEST(LintCommandTest, UsageErrorsExitTwo) {
 class LintDrillTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    body_ = testing::ReadFixture("lint/drill-results.json");
+    body_ = test::ReadFixture("lint/drill-results.json");
     server_.Get("/api/v1/drills/2026-W5-game-day-1",
                 [this](const httplib::Request&, httplib::Response& res) {
                   res.set_content(body_, "application/json");
@@ -101,7 +100,8 @@ class LintDrillTest : public ::testing::Test {
     ASSERT_GT(port_, 0);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     // The socket already listens; wait for the accept loop so stop() cannot race it.
-    while (!server_.is_running()) std::this_thread::yield();
+    ASSERT_TRUE(test::Eventually([this] { return server_.is_running(); }))
+        << "the results server did not start";
   }
   void TearDown() override {
     server_.stop();
@@ -116,7 +116,8 @@ class LintDrillTest : public ::testing::Test {
 };
 
 TEST_F(LintDrillTest, ShowsMeasurementsNextToBounds) {
-  const testing::CommandResult o = RunLint(Flags("examples") + " " + Url() + " --drill=2026-W5-game-day-1");
+  const test::CommandResult o =
+      RunLint(Flags("examples") + " " + Url() + " --drill=2026-W5-game-day-1");
   EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
   EXPECT_NE(o.out.find("measured in drill 2026-W5-game-day-1: 20.25s (A-2, worst of 2 injections) "
                        "<= bound 55s"),
@@ -129,7 +130,7 @@ TEST_F(LintDrillTest, ShowsMeasurementsNextToBounds) {
 }
 
 TEST_F(LintDrillTest, UnknownDrillExitsTwo) {
-  const testing::CommandResult o = RunLint(Flags("examples") + " " + Url() + " --drill=unknown");
+  const test::CommandResult o = RunLint(Flags("examples") + " " + Url() + " --drill=unknown");
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_NE(o.err.find("HTTP 404: unknown drill"), std::string::npos) << o.err;
 }

@@ -16,8 +16,8 @@ namespace {
 
 using std::chrono::minutes;
 using std::chrono::seconds;
-using testing::LintFixture;
-using testing::StripSourceDir;
+using test::LintFixture;
+using test::StripSourceDir;
 
 const LintExpectation& Find(const LintReport& r, const std::string& ref) {
   for (const auto& s : r.scenarios) {
@@ -206,7 +206,7 @@ TEST(LintTest, AlertgateUrlIdentifiesItsReceiver) {
 
 TEST(LintTest, MeasurementsSitNextToBounds) {
   LintReport r = LintFixture("examples");
-  ASSERT_TRUE(AttachMeasurements(testing::ReadFixture("lint/drill-results.json"), &r).ok());
+  ASSERT_TRUE(AttachMeasurements(test::ReadFixture("lint/drill-results.json"), &r).ok());
   const LintExpectation& a1 = Find(r, "A/1");
   ASSERT_TRUE(a1.measured.has_value());
   EXPECT_EQ(a1.measured->injections, 2);
@@ -233,15 +233,15 @@ TEST(LintTest, MalformedResultsDocumentIsAnError) {
 }
 
 TEST(LintTest, HaPeersAddTheirWait) {
-  testing::TempDir dir;
-  testing::WriteFile(dir.File("rules.yml"), R"(groups:
+  test::TempDir dir;
+  test::WriteFile(dir.File("rules.yml"), R"(groups:
   - name: g
     rules:
       - alert: X
         expr: up{job="a"} == 0
 )");
-  testing::WriteFile(dir.File("prometheus.yml"),
-                     R"(global: {scrape_interval: 10s, evaluation_interval: 10s}
+  test::WriteFile(dir.File("prometheus.yml"),
+                  R"(global: {scrape_interval: 10s, evaluation_interval: 10s}
 rule_files: [rules.yml]
 alerting:
   alertmanagers:
@@ -249,9 +249,9 @@ alerting:
 scrape_configs:
   - job_name: a
 )");
-  auto in = LoadLintInput({testing::SourcePath("rules/examples/alertgate.yml"),
-                           dir.File("prometheus.yml"),
-                           testing::SourcePath("fixtures/lint/stock/alertmanager.yml")});
+  auto in =
+      LoadLintInput({test::SourcePath("rules/examples/alertgate.yml"), dir.File("prometheus.yml"),
+                     test::SourcePath("fixtures/lint/stock/alertmanager.yml")});
   ASSERT_TRUE(in.ok()) << in.status().ToString();
   in->peer_timeout = seconds(15);
   in->config.scenarios.resize(1);
@@ -265,12 +265,12 @@ scrape_configs:
 }
 
 TEST(LintTest, NoAlertmanagerMeansNothingIsNotified) {
-  testing::TempDir dir;
-  testing::WriteFile(dir.File("prometheus.yml"),
-                     "rule_files: ['" + testing::SourcePath("rules/scenarios.rules.yml") + "']\n");
-  auto in = LoadLintInput({testing::SourcePath("rules/examples/alertgate.yml"),
-                           dir.File("prometheus.yml"),
-                           testing::SourcePath("rules/examples/alertmanager.yml")});
+  test::TempDir dir;
+  test::WriteFile(dir.File("prometheus.yml"),
+                  "rule_files: ['" + test::SourcePath("rules/scenarios.rules.yml") + "']\n");
+  auto in =
+      LoadLintInput({test::SourcePath("rules/examples/alertgate.yml"), dir.File("prometheus.yml"),
+                     test::SourcePath("rules/examples/alertmanager.yml")});
   ASSERT_TRUE(in.ok()) << in.status().ToString();
   const LintReport r = Lint(*in);
   EXPECT_EQ(r.FailingCount(), r.ExpectationCount());
@@ -282,8 +282,8 @@ class LintGoldenTest : public ::testing::TestWithParam<const char*> {};
 TEST_P(LintGoldenTest, TextAndJson) {
   const std::string name = GetParam();
   const LintReport r = LintFixture(name);
-  testing::ExpectGolden(name + ".txt", StripSourceDir(RenderLintText(r)));
-  testing::ExpectGolden(name + ".json", StripSourceDir(RenderLintJson(r)));
+  test::ExpectGolden(name + ".txt", StripSourceDir(RenderLintText(r)));
+  test::ExpectGolden(name + ".json", StripSourceDir(RenderLintJson(r)));
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, LintGoldenTest,
@@ -297,9 +297,9 @@ INSTANTIATE_TEST_SUITE_P(Cases, LintGoldenTest,
 
 TEST(LintGoldenTest, ExamplesWithDrillMeasurements) {
   LintReport r = LintFixture("examples");
-  ASSERT_TRUE(AttachMeasurements(testing::ReadFixture("lint/drill-results.json"), &r).ok());
-  testing::ExpectGolden("examples-drill.txt", StripSourceDir(RenderLintText(r)));
-  testing::ExpectGolden("examples-drill.json", StripSourceDir(RenderLintJson(r)));
+  ASSERT_TRUE(AttachMeasurements(test::ReadFixture("lint/drill-results.json"), &r).ok());
+  test::ExpectGolden("examples-drill.txt", StripSourceDir(RenderLintText(r)));
+  test::ExpectGolden("examples-drill.json", StripSourceDir(RenderLintJson(r)));
 }
 
 }  // namespace

@@ -13,7 +13,7 @@
 #include "lint/lint.h"
 #include "test_util.h"
 
-namespace alertgate::testing {
+namespace alertgate::test {
 
 // The three files of a fixture case (fixtures/lint/README.md), as absolute paths.
 inline LintPaths LintCase(const std::string& name) {
@@ -76,4 +76,4 @@ inline void ExpectGolden(const std::string& name, const std::string& got) {
                              << " differs; if intended, rerun with UPDATE_GOLDEN=1 and review";
 }
 
-}  // namespace alertgate::testing
+}  // namespace alertgate::test

@@ -130,10 +130,10 @@ TEST_F(MetricsTest, PromtoolCheckMetricsReportsNothing) {
   metrics_.SetHttpConnections(3);
   metrics_.CountHttpConnectionRejected();
   metrics_.SetConfigReload(true, kT0);
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string in = dir.File("metrics.txt");
-  testing::WriteFile(in, metrics_.Serialize());
-  const testing::CommandResult r = testing::RunCommand("promtool check metrics < " + in);
+  test::WriteFile(in, metrics_.Serialize());
+  const test::CommandResult r = test::RunCommand("promtool check metrics < " + in);
   const std::string out = r.output();
   EXPECT_EQ(r.exit_code, 0) << out;
   EXPECT_EQ(out, "") << out;

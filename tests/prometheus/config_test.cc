@@ -12,14 +12,14 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 TEST(PrometheusSetupTest, ReadsTheShippedExample) {
-  auto s = LoadPrometheusSetup(testing::SourcePath("rules/examples/prometheus.yml"));
+  auto s = LoadPrometheusSetup(test::SourcePath("rules/examples/prometheus.yml"));
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->scrape_interval, seconds(10));
   EXPECT_EQ(s->scrape_timeout, seconds(5));
   EXPECT_EQ(s->evaluation_interval, seconds(10));
   EXPECT_EQ(s->external_labels.at("env"), "staging");
   ASSERT_EQ(s->rule_files.size(), 2u);
-  EXPECT_EQ(testing::StripSourceDir(s->rule_files[0]), "rules/scenarios.rules.yml");
+  EXPECT_EQ(test::StripSourceDir(s->rule_files[0]), "rules/scenarios.rules.yml");
   EXPECT_EQ(s->rules.size(), 21u);
   ASSERT_EQ(s->alertmanagers.size(), 1u);
   EXPECT_EQ(s->alertmanagers[0].timeout, seconds(10));
@@ -31,13 +31,13 @@ TEST(PrometheusSetupTest, ReadsTheShippedExample) {
 }
 
 TEST(PrometheusSetupTest, DefaultsPerJobOverridesAndGroupIntervals) {
-  auto stock = LoadPrometheusSetup(testing::SourcePath("fixtures/lint/stock/prometheus.yml"));
+  auto stock = LoadPrometheusSetup(test::SourcePath("fixtures/lint/stock/prometheus.yml"));
   ASSERT_TRUE(stock.ok()) << stock.status().ToString();
   EXPECT_EQ(stock->scrape_interval, minutes(1));
   EXPECT_EQ(stock->scrape_timeout, seconds(10));
   EXPECT_EQ(stock->evaluation_interval, minutes(1));
 
-  auto s = LoadPrometheusSetup(testing::SourcePath("fixtures/lint/nested/prometheus.yml"));
+  auto s = LoadPrometheusSetup(test::SourcePath("fixtures/lint/nested/prometheus.yml"));
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->FindJob("postgres")->interval, seconds(5));
   EXPECT_EQ(s->FindJob("postgres")->timeout, seconds(5));  // global 5s fits
@@ -55,8 +55,8 @@ TEST(PrometheusSetupTest, DefaultsPerJobOverridesAndGroupIntervals) {
 }
 
 TEST(PrometheusSetupTest, ScrapeTimeoutFollowsPrometheus) {
-  testing::TempDir dir;
-  testing::WriteFile(dir.File("p.yml"), R"(global: {scrape_interval: 5s}
+  test::TempDir dir;
+  test::WriteFile(dir.File("p.yml"), R"(global: {scrape_interval: 5s}
 scrape_configs:
   - job_name: fast
     scrape_interval: 2s
@@ -71,7 +71,7 @@ scrape_configs:
 }
 
 TEST(PrometheusSetupTest, ErrorsNameFileAndLine) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const struct {
     std::string prometheus;
     std::string rules;
@@ -93,8 +93,8 @@ TEST(PrometheusSetupTest, ErrorsNameFileAndLine) {
        "p.yml:3: alerting.alertmanagers[0].timeout: "},
   };
   for (const auto& c : kCases) {
-    testing::WriteFile(dir.File("p.yml"), c.prometheus);
-    testing::WriteFile(dir.File("r.yml"), c.rules);
+    test::WriteFile(dir.File("p.yml"), c.prometheus);
+    test::WriteFile(dir.File("r.yml"), c.rules);
     auto s = LoadPrometheusSetup(dir.File("p.yml"));
     ASSERT_FALSE(s.ok()) << c.prometheus;
     EXPECT_EQ(s.status().message().rfind(dir.path() + "/" + c.want, 0), 0u) << s.status().message();

@@ -11,7 +11,7 @@
 
 #include "store/store.h"
 
-namespace alertgate::testing {
+namespace alertgate::test {
 
 // Forwards every call to `inner` unless told to fail. While writes fail, the
 // write methods return kUnavailable "injected write failure" and never reach
@@ -84,4 +84,4 @@ class FailingStore final : public Store {
   std::atomic<size_t> webhook_writes_{0};
 };
 
-}  // namespace alertgate::testing
+}  // namespace alertgate::test

@@ -121,7 +121,7 @@ std::vector<std::string> InjectionIds(const std::vector<Injection>& is) {
 }
 
 TEST(SqliteStoreTest, OpenCreatesSchemaInWalMode) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string path = dir.File("alertgate.db");
   auto store = MustOpen(path);
   ASSERT_NE(store, nullptr);
@@ -327,7 +327,7 @@ TEST(SqliteStoreTest, InjectionIntoUnknownDrillIsNotFound) {
 }
 
 TEST(SqliteStoreTest, InsertWebhookStoresRawBodyVerbatim) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string path = dir.File("alertgate.db");
   auto store = MustOpen(path);
   ASSERT_NE(store, nullptr);
@@ -358,7 +358,7 @@ void Tamper(const std::string& path, const std::string& sql) {
 }
 
 TEST(SqliteStoreTest, CorruptStoredLabelsAreAnInternalErrorNotEmptyLabels) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string path = dir.File("alertgate.db");
   auto store = MustOpen(path);
   ASSERT_NE(store, nullptr);
@@ -447,7 +447,7 @@ TEST(SqliteStoreTest, AlertWithNewStartsAtIsStored) {
 }
 
 TEST(SqliteStoreTest, WebhookWithOneNewAndOneDuplicateAlertStoresOne) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string path = dir.File("alertgate.db");
   auto store = MustOpen(path);
   ASSERT_NE(store, nullptr);
@@ -525,7 +525,7 @@ TEST(SqliteStoreTest, ListNotificationsRoundTripsFields) {
 }
 
 TEST(SqliteStoreTest, DataSurvivesReopeningTheFile) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string path = dir.File("alertgate.db");
   {
     auto store = MustOpen(path);
@@ -556,11 +556,11 @@ TEST(SqliteStoreTest, DataSurvivesReopeningTheFile) {
 }
 
 TEST(SqliteStoreTest, OpenFailsOnUnwritablePathNamingIt) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string regular_file = dir.File("not-a-dir");
-  testing::WriteFile(regular_file, "plain file");
+  test::WriteFile(regular_file, "plain file");
   const std::string garbage = dir.File("garbage.db");
-  testing::WriteFile(garbage, std::string(4096, 'x'));
+  test::WriteFile(garbage, std::string(4096, 'x'));
 
   // Tests run as root, so permissions cannot make a path unwritable; these
   // paths fail for root too.
@@ -642,7 +642,7 @@ TEST(SqliteStoreTest, RetentionKeepsTheLookBackBeforeAKeptDrill) {
 // Group commit: concurrent webhooks share transactions, yet each caller gets
 // exactly its own receipt, and the first receipt of a shared alert wins once.
 TEST(SqliteStoreTest, ConcurrentWebhooksEachGetTheirOwnReceipt) {
-  testing::TempDir dir;
+  test::TempDir dir;
   auto store = MustOpen(dir.File("a.db"));
   ASSERT_NE(store, nullptr);
   constexpr int kThreads = 8, kPerThread = 40;
@@ -692,7 +692,7 @@ TEST(SqliteStoreTest, ConcurrentWebhooksEachGetTheirOwnReceipt) {
 // never fewer webhooks than the read before it; a read issued after a write
 // returned sees that write.
 TEST(SqliteStoreTest, ReadsBesideWritesSeeWholeCommittedWebhooks) {
-  testing::TempDir dir;
+  test::TempDir dir;
   auto store = MustOpen(dir.File("a.db"));
   ASSERT_NE(store, nullptr);
   constexpr int kWriters = 4, kPerWriter = 50;
@@ -737,7 +737,7 @@ TEST(SqliteStoreTest, ReadsBesideWritesSeeWholeCommittedWebhooks) {
 // A lock held by another process (a backup, a sqlite3 shell) makes writes
 // fail after the busy timeout with kUnavailable, and nothing is half-written.
 TEST(SqliteStoreTest, WriteBlockedByAnotherProcessIsUnavailableThenSucceeds) {
-  testing::TempDir dir;
+  test::TempDir dir;
   auto opened = SqliteStore::Open(dir.File("a.db"), std::chrono::milliseconds(50));
   ASSERT_TRUE(opened.ok());
   auto store = std::move(opened).value();
@@ -761,7 +761,7 @@ TEST(SqliteStoreTest, WriteBlockedByAnotherProcessIsUnavailableThenSucceeds) {
 // -wal file first, so both are frozen. Writes fail as unavailable (503 for
 // webhooks), reads go on, and writes work again once the files are writable.
 TEST(SqliteStoreTest, ReadOnlyDatabaseFilesMakeWritesUnavailableUntilWritable) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string db = dir.File("a.db");
   auto store = MustOpen(db);
   ASSERT_NE(store, nullptr);
@@ -788,7 +788,7 @@ std::string FileBytes(const std::string& path) {
 }
 
 TEST(SqliteStoreTest, OpenReadOnlyReadsAndNeverWrites) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string db = dir.File("a.db");
   {
     auto store = MustOpen(db);
@@ -815,7 +815,7 @@ TEST(SqliteStoreTest, OpenReadOnlyReadsAndNeverWrites) {
 // An offline report on a copy in a directory nobody may write (a backup, a
 // read-only mount): SQLite cannot create the WAL's -shm file there.
 TEST(SqliteStoreTest, OpenReadOnlyReadsFromAnUnwritableDirectory) {
-  testing::TempDir dir;
+  test::TempDir dir;
   std::filesystem::create_directory(dir.File("ro"));
   const std::string db = dir.File("ro/a.db");
   {
@@ -843,7 +843,7 @@ TEST(SqliteStoreTest, OpenReadOnlyReadsFromAnUnwritableDirectory) {
 TEST(FailingStoreTest, ForwardsWhenNotFailing) {
   auto inner = MustOpen(":memory:");
   ASSERT_NE(inner, nullptr);
-  testing::FailingStore store(inner.get());
+  test::FailingStore store(inner.get());
   ASSERT_TRUE(store.InsertDrill(MakeDrill("d1", At(0))).ok());
   ASSERT_TRUE(store.InsertInjection(MakeInjection("d1", "A-1", At(0))).ok());
   ASSERT_TRUE(store.InsertWebhook(At(0), "{}", {MakeAlert("fp1", At(0))}).ok());
@@ -859,7 +859,7 @@ TEST(FailingStoreTest, ForwardsWhenNotFailing) {
 TEST(FailingStoreTest, FailedWritesChangeNothing) {
   auto inner = MustOpen(":memory:");
   ASSERT_NE(inner, nullptr);
-  testing::FailingStore store(inner.get());
+  test::FailingStore store(inner.get());
   ASSERT_TRUE(store.InsertDrill(MakeDrill("d1", At(0))).ok());
   ASSERT_TRUE(store.InsertInjection(MakeInjection("d1", "A-1", At(0))).ok());
   store.FailWrites(true);
@@ -895,7 +895,7 @@ TEST(FailingStoreTest, FailedWritesChangeNothing) {
 TEST(FailingStoreTest, FailedReadsReturnUnavailable) {
   auto inner = MustOpen(":memory:");
   ASSERT_NE(inner, nullptr);
-  testing::FailingStore store(inner.get());
+  test::FailingStore store(inner.get());
   store.FailReads(true);
 
   const std::vector<Status> reads = {
@@ -916,7 +916,7 @@ TEST(FailingStoreTest, FailedReadsReturnUnavailable) {
 TEST(FailingStoreTest, CountsWebhookWrites) {
   auto inner = MustOpen(":memory:");
   ASSERT_NE(inner, nullptr);
-  testing::FailingStore store(inner.get());
+  test::FailingStore store(inner.get());
   EXPECT_EQ(store.webhook_writes(), 0u);
   ASSERT_TRUE(store.InsertWebhook(At(0), "{}", {MakeAlert("fp1", At(0))}).ok());
   store.FailWrites(true);
