@@ -239,16 +239,15 @@ echo | tee -a "$LOG"
 ag drill finish --drill="$DRILL" || referee_down "drill finish" $?
 
 # --- wait for the verdicts ---------------------------------------------------------
-# An injection stays `pending` until all its alerts arrived or its window closed; the drill
-# verdict is `pending` exactly while one of them is.
+# An injection stays `pending` until all its alerts arrived or its window closed; once the
+# drill is finished, its verdict is `pending` exactly while one of them is.
 results() { curl -fsS --noproxy '*' --max-time 5 "$ALERTGATE_URL/api/v1/drills/$DRILL"; }
 deadline=$(( $(date +%s) + SETTLE_TIMEOUT ))
 last=""
 while :; do
   doc=$(results) || referee_down "GET /api/v1/drills/$DRILL" 3
-  n=$(grep -oE '"verdict" *: *"pending"' <<< "$doc" | wc -l)
-  (( n > 0 )) && n=$((n - 1))   # one of them is the drill's own verdict
-  if ! grep -qE '"verdict" *: *"pending"' <<< "$doc"; then
+  n=$(grep -oE '"acceptance" *: *"pending"' <<< "$doc" | wc -l)
+  if (( n == 0 )); then
     log "no injection pending"
     break
   fi
@@ -264,6 +263,7 @@ done
 "$ALERTGATE" report --drill="$DRILL" --format=markdown --output="$REPORT" --url="$ALERTGATE_URL" \
   2> >(tee -a "$LOG" >&2)
 report_rc=$?
+(( report_rc == 4 )) && report_rc=1  # written, and the drill is still pending
 print_scenarios
 echo | tee -a "$LOG"
 if (( report_rc <= 1 )) && [[ -s $REPORT ]]; then

@@ -92,7 +92,9 @@ int Run(const ReportFlags& f) {
     }
   }
   std::cerr << "drill " << f.drill << ": " << verdict << "\n";
-  return verdict == "pass" ? kExitOk : kExitFailed;
+  if (verdict == "pass") return kExitOk;
+  if (verdict == "pending") return kExitPending;
+  return kExitFailed;
 }
 
 }  // namespace
@@ -101,8 +103,10 @@ void AddReportCommand(CLI::App& app, int* exit_code) {
   auto f = std::make_shared<ReportFlags>();
   CLI::App* cmd = app.add_subcommand(
       "report",
-      "Write a drill's acceptance report. Exit 0 when the drill passed, 1 when it failed or is\n"
-      "still pending, 2 on usage or I/O errors, so a pipeline can gate on it.");
+      "Write a drill's acceptance report. Exit 0 only when the drill passed (it is finished and\n"
+      "every planned scenario ran and met its gates), 1 when it failed, 4 while it is still\n"
+      "pending (open, or a window is still open), 2 on usage or I/O errors, so a pipeline can\n"
+      "gate on it.");
   cmd->add_option("--drill", f->drill, "Drill id.")->required();
   cmd->add_option("--format", f->format, "markdown (session document), json, junit or html.")
       ->capture_default_str()

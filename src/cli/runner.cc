@@ -9,6 +9,7 @@
 
 #include "cli/client.h"
 #include "cli/exit_codes.h"
+#include "core/json.h"
 
 namespace alertgate {
 namespace {
@@ -18,6 +19,7 @@ struct RunnerFlags {
   std::string drill;
   std::string action;
   std::vector<std::string> matchers;
+  std::vector<std::string> scenarios;  // drill start: the plan
   std::string scenario;
   std::string at;
   std::string key;
@@ -38,7 +40,8 @@ void AddClientFlags(CLI::App* cmd, RunnerFlags* f) {
 }
 
 std::string Json(const std::vector<std::pair<std::string, std::string>>& fields,
-                 const std::vector<std::string>* matchers = nullptr) {
+                 const std::vector<std::string>* matchers = nullptr,
+                 const std::vector<std::string>* scenarios = nullptr) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();
@@ -49,9 +52,11 @@ std::string Json(const std::vector<std::pair<std::string, std::string>>& fields,
   }
   if (matchers != nullptr) {
     w.Key("matchers");
-    w.StartArray();
-    for (const auto& m : *matchers) w.String(m);
-    w.EndArray();
+    WriteStringArray(w, *matchers);
+  }
+  if (scenarios != nullptr && !scenarios->empty()) {
+    w.Key("scenarios");
+    WriteStringArray(w, *scenarios);
   }
   w.EndObject();
   return buf.GetString();
@@ -104,13 +109,18 @@ void AddRunnerCommands(CLI::App& app, int* exit_code) {
   drill->add_option(
       "--matcher", f->matchers,
       "Scope the drill to alerts matching this (repeatable), e.g. 'env=\"staging\"'.");
+  drill
+      ->add_option("--scenarios", f->scenarios,
+                   "start: the plan, e.g. A,B,C,D,E: the drill passes only once each of these "
+                   "scenarios was injected and met its gates.")
+      ->delimiter(',');
   AddClientFlags(drill, f.get());
   drill->callback([f, exit_code] {
     if ((*exit_code = LoadHttpConfig(f.get(), "drill")) != kExitOk) return;
     ApiResponse r;
     if (f->action == "start") {
-      *exit_code =
-          Call(*f, "drill start", "/api/v1/drills", Json({{"id", f->drill}}, &f->matchers), &r);
+      *exit_code = Call(*f, "drill start", "/api/v1/drills",
+                        Json({{"id", f->drill}}, &f->matchers, &f->scenarios), &r);
       if (*exit_code == kExitOk) {
         std::cout << "drill " << f->drill << " started " << Field(r.body, "started_at") << "\n";
       }

@@ -24,6 +24,22 @@ MatcherSet ParseDrillMatchers(const Drill& drill) {
 
 bool IsFiring(const Notification& n) { return n.status == AlertStatus::kFiring; }
 
+// The alert gate's verdict as acceptance; availability is not configurable
+// yet, so it adds nothing.
+Acceptance AcceptanceOf(InjectionVerdict v) {
+  switch (v) {
+    case InjectionVerdict::kPass:
+      return Acceptance::kPass;
+    case InjectionVerdict::kPending:
+      return Acceptance::kPending;
+    case InjectionVerdict::kLate:
+    case InjectionVerdict::kIncomplete:
+    case InjectionVerdict::kSilent:
+      return Acceptance::kFail;
+  }
+  return Acceptance::kPending;
+}
+
 // The facts Evaluate() looks up repeatedly, indexed once per call.
 struct Index {
   // Firing notifications in the drill's scope, in (received_at, id) order.
@@ -141,6 +157,18 @@ const char* Name(InjectionVerdict v) {
   return "pending";
 }
 
+const char* Name(Acceptance a) {
+  switch (a) {
+    case Acceptance::kPass:
+      return "pass";
+    case Acceptance::kFail:
+      return "fail";
+    case Acceptance::kPending:
+      return "pending";
+  }
+  return "pending";
+}
+
 const char* Name(DrillVerdict v) {
   switch (v) {
     case DrillVerdict::kPass:
@@ -241,19 +269,28 @@ DrillResult Evaluate(const Drill& drill, const std::vector<Injection>& injection
     }
   }
 
+  bool any_fail = false;
   bool any_pending = false;
-  bool all_pass = true;
-  for (const auto& ir : result.injections) {
-    if (ir.verdict == InjectionVerdict::kPending) any_pending = true;
-    if (ir.verdict != InjectionVerdict::kPass) all_pass = false;
+  for (auto& ir : result.injections) {
+    ir.acceptance = AcceptanceOf(ir.verdict);
+    any_fail = any_fail || ir.acceptance == Acceptance::kFail;
+    any_pending = any_pending || ir.acceptance == Acceptance::kPending;
   }
-  if (any_pending) {
+  if (drill.finished_at) {
+    for (const auto& planned : drill.scenarios) {
+      const bool ran =
+          std::any_of(result.injections.begin(), result.injections.end(),
+                      [&](const InjectionResult& ir) { return ir.injection.scenario == planned; });
+      if (!ran) result.not_run.push_back(planned);
+    }
+  }
+  if (any_fail || !result.not_run.empty()) {
+    result.verdict = DrillVerdict::kFail;
+  } else if (!drill.finished_at || any_pending) {
     result.verdict = DrillVerdict::kPending;
-  } else if (result.injections.empty()) {
-    // Nothing was measured: open drills wait, finished ones did not prove anything.
-    result.verdict = drill.finished_at ? DrillVerdict::kFail : DrillVerdict::kPending;
   } else {
-    result.verdict = all_pass ? DrillVerdict::kPass : DrillVerdict::kFail;
+    // Finished with nothing injected proved nothing.
+    result.verdict = result.injections.empty() ? DrillVerdict::kFail : DrillVerdict::kPass;
   }
   return result;
 }

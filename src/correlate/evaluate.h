@@ -17,10 +17,16 @@ namespace alertgate {
 enum class ExpectationStatus { kOnTime, kLate, kMissing, kPending };
 enum class InjectionVerdict { kPass, kLate, kIncomplete, kSilent, kPending };
 enum class DrillVerdict { kPass, kFail, kPending };
+// An injection's verdict over every gate it has: the alert gate (verdict)
+// and, when configured, availability (not yet configurable: every
+// injection's availability is not_configured, so acceptance follows the
+// alert gate).
+enum class Acceptance { kPass, kFail, kPending };
 
 const char* Name(ExpectationStatus s);  // "on_time", "late", "missing", "pending"
 const char* Name(InjectionVerdict v);   // "pass", "late", "incomplete", "silent", "pending"
 const char* Name(DrillVerdict v);       // "pass", "fail", "pending"
+const char* Name(Acceptance a);         // "pass", "fail", "pending"
 inline constexpr InjectionVerdict kAllInjectionVerdicts[] = {
     InjectionVerdict::kPass, InjectionVerdict::kLate, InjectionVerdict::kIncomplete,
     InjectionVerdict::kSilent, InjectionVerdict::kPending};
@@ -58,6 +64,9 @@ struct InjectionResult {
   Duration window{0};
   Timestamp window_end;
   InjectionVerdict verdict = InjectionVerdict::kPending;
+  // pass when verdict is pass; fail when it is late, incomplete or silent;
+  // pending while the verdict is.
+  Acceptance acceptance = Acceptance::kPending;
   std::optional<Duration> time_to_alert;  // earliest time_to_notify
   std::vector<ExpectationResult> expectations;
   // Matching alerts that were already firing before the fault (startsAt
@@ -68,8 +77,16 @@ struct InjectionResult {
 
 struct DrillResult {
   Drill drill;
+  // pass only once the drill is finished, every planned scenario was
+  // injected and every injection's acceptance is pass; fail as soon as one
+  // acceptance is fail, or at finish when a planned scenario never ran (or
+  // nothing was injected at all); pending otherwise: an open drill is never
+  // pass.
   DrillVerdict verdict = DrillVerdict::kPending;
   std::vector<InjectionResult> injections;
+  // Planned scenarios (drill.scenarios) without an injection, once the drill
+  // is finished; in plan order.
+  std::vector<std::string> not_run;
   // Firing alerts received while the drill was open that match the drill's
   // matchers but no expectation of an injection whose window was open.
   std::vector<AlertRef> unexpected;

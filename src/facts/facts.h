@@ -35,6 +35,9 @@ struct Drill {
   std::vector<std::string> matchers;  // label matchers scoping the drill, as given
   Timestamp started_at;
   std::optional<Timestamp> finished_at;
+  // The plan: scenario ids that must each be injected at least once before
+  // the drill can pass; empty when none was given.
+  std::vector<std::string> scenarios;
 };
 
 // One moment a scenario's fault was applied in a drill.

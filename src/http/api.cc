@@ -35,6 +35,8 @@ std::string DrillJson(const Drill& d) {
     w.String(FormatRfc3339(d.started_at));
     w.Key("finished_at");
     WriteTimeOrNull(w, d.finished_at);
+    w.Key("scenarios");
+    WriteStringArray(w, d.scenarios);
   });
 }
 
@@ -104,7 +106,7 @@ std::vector<Route> ApiRoutes(Service* service, Metrics* metrics, std::function<S
         auto body = ParseStartDrillRequest(req.body);
         if (!body.ok()) return HttpResponse::Error(body.status());
         bool created = false;
-        auto drill = service->StartDrill(body->id, body->matchers, &created);
+        auto drill = service->StartDrill(body->id, body->matchers, body->scenarios, &created);
         return Answer(drill, created ? 201 : 200, DrillJson);
       });
   add("GET", "/api/v1/drills", Access::kRead, Dispatch::kBlocking, [service](const HttpRequest&) {

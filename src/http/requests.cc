@@ -37,6 +37,22 @@ Result<std::optional<Timestamp>> OptTime(const rapidjson::Value& obj, const char
   return std::optional<Timestamp>(*t);
 }
 
+// An optional array of strings: empty when absent or null.
+Result<std::vector<std::string>> OptStrings(const rapidjson::Value& obj, const char* field) {
+  std::vector<std::string> out;
+  auto it = obj.FindMember(field);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return out;
+  if (!it->value.IsArray())
+    return InvalidArgument(std::string(field) + ": expected an array of strings");
+  for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
+    if (!it->value[i].IsString()) {
+      return InvalidArgument(std::string(field) + "[" + std::to_string(i) + "]: expected a string");
+    }
+    out.emplace_back(it->value[i].GetString(), it->value[i].GetStringLength());
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<StartDrillRequest> ParseStartDrillRequest(std::string_view body) {
@@ -47,15 +63,12 @@ Result<StartDrillRequest> ParseStartDrillRequest(std::string_view body) {
   if (!id.ok()) return id.status();
   if (id->empty()) return InvalidArgument("id: missing required field");
   r.id = *id;
-  if (auto it = d->FindMember("matchers"); it != d->MemberEnd() && !it->value.IsNull()) {
-    if (!it->value.IsArray()) return InvalidArgument("matchers: expected an array of strings");
-    for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
-      if (!it->value[i].IsString()) {
-        return InvalidArgument("matchers[" + std::to_string(i) + "]: expected a string");
-      }
-      r.matchers.emplace_back(it->value[i].GetString(), it->value[i].GetStringLength());
-    }
-  }
+  auto matchers = OptStrings(*d, "matchers");
+  if (!matchers.ok()) return matchers.status();
+  r.matchers = std::move(matchers).value();
+  auto scenarios = OptStrings(*d, "scenarios");
+  if (!scenarios.ok()) return scenarios.status();
+  r.scenarios = std::move(scenarios).value();
   return r;
 }
 

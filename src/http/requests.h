@@ -16,8 +16,10 @@ namespace alertgate {
 struct StartDrillRequest {
   std::string id;
   std::vector<std::string> matchers;
+  std::vector<std::string> scenarios;  // the plan
 };
-// {"id": "...", "matchers": ["env=\"staging\""]}; matchers optional.
+// {"id": "...", "matchers": ["env=\"staging\""], "scenarios": ["A", "B"]};
+// matchers and scenarios optional.
 Result<StartDrillRequest> ParseStartDrillRequest(std::string_view body);
 
 struct InjectionRequest {

@@ -111,6 +111,8 @@ void Injection(W& w, const InjectionResult& ir) {
   w.String(FormatRfc3339(ir.window_end));
   w.Key("verdict");
   w.String(Name(ir.verdict));
+  w.Key("acceptance");
+  w.String(Name(ir.acceptance));
   w.Key("time_to_alert_seconds");
   Seconds(w, ir.time_to_alert);
   w.Key("expectations");
@@ -139,8 +141,12 @@ void Document(W& w, const DrillResult& r) {
   w.String(FormatRfc3339(r.drill.started_at));
   w.Key("finished_at");
   WriteTimeOrNull(w, r.drill.finished_at);
+  w.Key("scenarios");
+  WriteStringArray(w, r.drill.scenarios);
   w.Key("verdict");
   w.String(Name(r.verdict));
+  w.Key("not_run");
+  WriteStringArray(w, r.not_run);
   w.Key("injections");
   w.StartArray();
   for (const auto& ir : r.injections) Injection(w, ir);

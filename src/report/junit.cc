@@ -28,12 +28,14 @@ std::string RenderJunit(const DrillResult& r) {
     }
     if (ir.time_to_alert) total += *ir.time_to_alert;
   }
+  // A planned scenario that never ran is a failed test case of its own.
+  failures += r.not_run.size();
+  const size_t tests = r.injections.size() + r.not_run.size();
   std::ostringstream x;
   x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  x << "<testsuites name=\"alertgate\" tests=\"" << r.injections.size() << "\" failures=\""
-    << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\"" << Seconds(total)
-    << "\">\n";
-  x << "  <testsuite name=\"" << EscapeMarkup(r.drill.id) << "\" tests=\"" << r.injections.size()
+  x << "<testsuites name=\"alertgate\" tests=\"" << tests << "\" failures=\"" << failures
+    << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\"" << Seconds(total) << "\">\n";
+  x << "  <testsuite name=\"" << EscapeMarkup(r.drill.id) << "\" tests=\"" << tests
     << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\""
     << Seconds(total) << "\" timestamp=\"" << FormatRfc3339(r.drill.started_at) << "\">\n";
   x << "    <properties>\n";
@@ -68,6 +70,13 @@ std::string RenderJunit(const DrillResult& r) {
       if (!ir.runbook.empty()) x << EscapeMarkup("runbook: " + ir.runbook + "\n");
       x << "</failure>\n";
     }
+    x << "    </testcase>\n";
+  }
+  for (const auto& id : r.not_run) {
+    x << "    <testcase classname=\"alertgate." << EscapeMarkup(r.drill.id) << "\" name=\""
+      << EscapeMarkup(id + " (not run)") << "\" time=\"0.000\">\n";
+    x << "      <failure type=\"not_run\" message=\"not_run: scenario " << EscapeMarkup(id)
+      << " was planned but never injected before the drill finished\"/>\n";
     x << "    </testcase>\n";
   }
   x << "  </testsuite>\n</testsuites>\n";

@@ -32,13 +32,24 @@ std::string Verdict(InjectionVerdict v) {
   return std::string("**") + Name(v) + "**";
 }
 
-std::string DrillVerdictText(DrillVerdict v) {
-  switch (v) {
+// The verdict line, with the reason a person needs first.
+std::string DrillVerdictText(const DrillResult& r) {
+  const bool failed_injection =
+      std::any_of(r.injections.begin(), r.injections.end(),
+                  [](const InjectionResult& ir) { return ir.acceptance == Acceptance::kFail; });
+  switch (r.verdict) {
     case DrillVerdict::kPass:
       return "PASS — every injection met its gate";
     case DrillVerdict::kFail:
-      return "FAIL — at least one injection was late, incomplete or silent";
+      if (failed_injection) return "FAIL — at least one injection was late, incomplete or silent";
+      if (!r.not_run.empty()) {
+        std::string ids;
+        for (const auto& id : r.not_run) ids += (ids.empty() ? "" : ", ") + id;
+        return "FAIL — planned scenarios never ran: " + ids;
+      }
+      return "FAIL — the drill finished with no injection";
     case DrillVerdict::kPending:
+      if (!r.drill.finished_at) return "PENDING — the drill is still open";
       return "PENDING — some windows are still open";
   }
   return "";
@@ -113,7 +124,12 @@ std::string RenderMarkdown(const DrillResult& r) {
     for (const auto& m : r.drill.matchers) scope += (scope.empty() ? "`" : ", `") + m + "`";
     md << "| Scope | " << Cell(scope) << " |\n";
   }
-  md << "| Verdict | **" << DrillVerdictText(r.verdict) << "** |\n\n";
+  if (!r.drill.scenarios.empty()) {
+    std::string plan;
+    for (const auto& id : r.drill.scenarios) plan += (plan.empty() ? "" : ", ") + id;
+    md << "| Plan | " << Cell(plan) << " |\n";
+  }
+  md << "| Verdict | **" << Cell(DrillVerdictText(r)) << "** |\n\n";
 
   md << "Acceptance bar: every expected alert notified within its gate; no silent fail.\n\n";
   md << "## Summary\n\n";

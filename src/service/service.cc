@@ -73,13 +73,25 @@ void Service::StorageOk() {
 }
 
 Result<Drill> Service::StartDrill(const std::string& id, const std::vector<std::string>& matchers,
-                                  bool* created) {
+                                  const std::vector<std::string>& scenarios, bool* created) {
   *created = false;
   AG_RETURN_IF_ERROR(ValidateDrillId(id));
   for (size_t i = 0; i < matchers.size(); ++i) {
     auto m = ParseMatchers(matchers[i]);
     if (!m.ok()) {
       return InvalidArgument("matchers[" + std::to_string(i) + "]: " + m.status().message());
+    }
+  }
+  const auto cfg = config();
+  std::set<std::string_view> planned;
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    if (!planned.insert(scenarios[i]).second) {
+      return InvalidArgument("scenarios[" + std::to_string(i) +
+                             "]: " + QuoteForMessage(scenarios[i]) + " is listed twice");
+    }
+    if (cfg->FindScenario(scenarios[i]) == nullptr) {
+      return NotFound("scenarios[" + std::to_string(i) + "]: unknown scenario " +
+                      QuoteForMessage(scenarios[i]) + " (not in the config)");
     }
   }
   MutexLock lock(&mutate_mu_);
@@ -97,9 +109,12 @@ Result<Drill> Service::StartDrill(const std::string& id, const std::vector<std::
     if (d.matchers != matchers) {
       return Conflict("drill " + QuoteForMessage(id) + " is already running with other matchers");
     }
+    if (d.scenarios != scenarios) {
+      return Conflict("drill " + QuoteForMessage(id) + " is already running with another plan");
+    }
     return d;
   }
-  Drill d{id, matchers, clock_->Now(), std::nullopt};
+  Drill d{id, matchers, clock_->Now(), std::nullopt, scenarios};
   Status s = store_->InsertDrill(d);
   if (!s.ok()) {
     if (s.code() == StatusCode::kUnavailable) StorageFailed("drill", s, id);

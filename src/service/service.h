@@ -67,10 +67,13 @@ class Service {
   void SetConfig(std::shared_ptr<const Config> config);
 
   // Starts a drill, or returns the existing one when started again with the
-  // same matchers (*created = false). kConflict when it exists with other
-  // matchers or is finished; kInvalidArgument for a bad id or matcher.
+  // same matchers and plan (*created = false). `scenarios` is the plan: the
+  // scenario ids the drill must run before it can pass (may be empty).
+  // kConflict when it exists with other matchers or another plan, or is
+  // finished; kInvalidArgument for a bad id, matcher or a scenario listed
+  // twice; kNotFound for a planned scenario the config does not have.
   Result<Drill> StartDrill(const std::string& id, const std::vector<std::string>& matchers,
-                           bool* created);
+                           const std::vector<std::string>& scenarios, bool* created);
   // Finishes a drill (idempotent: finishing again returns it unchanged).
   Result<Drill> FinishDrill(const std::string& id);
 

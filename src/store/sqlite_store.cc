@@ -102,13 +102,17 @@ using sqlite_detail::Stmt;
 
 namespace {
 
-// Schema version 1. Timestamps are Unix milliseconds (INTEGER).
+// The schema this binary writes (PRAGMA user_version). Timestamps are Unix
+// milliseconds (INTEGER). A new database gets kSchema; an older one is
+// brought up to date by kMigrations, in place, in one transaction each.
+constexpr int kSchemaVersion = 2;
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS drills (
   id          TEXT PRIMARY KEY,
   matchers    TEXT NOT NULL,             -- JSON array of matcher strings
   started_at  INTEGER NOT NULL,
-  finished_at INTEGER
+  finished_at INTEGER,
+  scenarios   TEXT NOT NULL DEFAULT '[]' -- JSON array: the plan
 );
 CREATE TABLE IF NOT EXISTS injections (
   drill       TEXT NOT NULL REFERENCES drills(id),
@@ -140,8 +144,34 @@ CREATE TABLE IF NOT EXISTS notifications (
   UNIQUE (fingerprint, starts_at, status)
 );
 CREATE INDEX IF NOT EXISTS notifications_received ON notifications(received_at, id);
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 )sql";
+
+// kMigrations[v - 1] takes a database from version v to v + 1.
+constexpr const char* kMigrations[] = {
+    // 1 → 2: drill plans.
+    "ALTER TABLE drills ADD COLUMN scenarios TEXT NOT NULL DEFAULT '[]'; PRAGMA user_version = 2;",
+};
+static_assert(std::size(kMigrations) == kSchemaVersion - 1, "one migration per version");
+
+// The database's PRAGMA user_version (0 for a new, empty file); -1 on error.
+int SchemaVersion(sqlite3* db) {
+  sqlite3_stmt* st = nullptr;
+  int version = -1;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    version = sqlite3_column_int(st, 0);
+  }
+  sqlite3_finalize(st);
+  return version;
+}
+
+Status NewerSchema(const std::string& path, int version) {
+  return Unavailable("database " + path + " has schema version " + std::to_string(version) +
+                     ", newer than this alertgate knows (" + std::to_string(kSchemaVersion) +
+                     "): it was written by a newer release; run that release, or restore "
+                     "a backup taken before the upgrade");
+}
 
 std::string StringsToJson(const std::vector<std::string>& items) {
   rapidjson::StringBuffer buf;
@@ -199,6 +229,7 @@ Status ReadError(sqlite3* db, const std::string& what) {
   return Unavailable(what + ": " + sqlite3_errmsg(db));
 }
 
+// A row of SELECT id, matchers, started_at, finished_at, scenarios.
 Result<Drill> ReadDrill(const Stmt& s) {
   Drill d;
   d.id = s.Text(0);
@@ -207,6 +238,9 @@ Result<Drill> ReadDrill(const Stmt& s) {
   d.matchers = std::move(matchers).value();
   d.started_at = s.Time(2);
   d.finished_at = s.OptTime(3);
+  auto plan = StringsFromJson(s.Text(4), "drill " + d.id);
+  if (!plan.ok()) return plan.status();
+  d.scenarios = std::move(plan).value();
   return d;
 }
 
@@ -281,6 +315,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));
   MutexLock lock(&store->mu_);
+  // Before anything writes to the file: a newer release's database is left as it is.
+  const int version = SchemaVersion(store->db_);
+  if (version > kSchemaVersion) return NewerSchema(path, version);
   // WAL + synchronous=FULL: a commit that returned is on disk, and survives
   // kill -9 and power loss.
   for (const char* pragma :
@@ -288,8 +325,19 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     Status s = store->Exec(pragma);
     if (!s.ok()) return s.WithContext(path + ": ");
   }
-  Status s = store->Exec(kSchema);
+  if (version < 0) return store->Error(path + ": reading the schema version");
+  // A new file gets the whole schema (its version is set last, so a crash
+  // half-way leaves version 0 and the next start completes it); an older one
+  // each migration in its own transaction.
+  Status s = version == 0 ? store->Exec(kSchema) : Status::Ok();
   if (!s.ok()) return s.WithContext(path + ": ");
+  for (int v = std::max(version, 1); version != 0 && v < kSchemaVersion; ++v) {
+    s = store->Exec((std::string("BEGIN IMMEDIATE; ") + kMigrations[v - 1] + " COMMIT;").c_str());
+    if (!s.ok()) {
+      return s.WithContext(path + ": migrating the schema to version " + std::to_string(v + 1) +
+                           ": ");
+    }
+  }
   // Creating the schema is not a write when it already exists; prove the
   // file is writable now rather than at the first webhook.
   s = store->Exec("BEGIN IMMEDIATE; COMMIT;");
@@ -331,11 +379,21 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenReadOnly(const std::string
     sqlite3* db = nullptr;
     int rc = sqlite3_open_v2(
         uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX, nullptr);
+    const int version = rc == SQLITE_OK ? SchemaVersion(db) : -1;
+    if (version > kSchemaVersion) {
+      sqlite3_close(db);
+      return NewerSchema(path, version);
+    }
     if (rc == SQLITE_OK) {
       // Opening is lazy: read the schema now so a missing -shm shows here.
       rc = sqlite3_exec(db, "SELECT count(*) FROM drills", nullptr, nullptr, nullptr);
     }
-    if (rc == SQLITE_OK) return std::unique_ptr<SqliteStore>(new SqliteStore(db));
+    if (rc == SQLITE_OK) {
+      std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+      // Read-only cannot migrate: a version-1 file is read as having no plans.
+      store->has_plans_ = version >= 2;
+      return store;
+    }
     error = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
   }
@@ -385,7 +443,8 @@ Status SqliteStore::Error(const std::string& what) {
 
 Result<std::optional<Drill>> SqliteStore::GetDrill(const std::string& id) {
   ReadConn r(this);
-  Stmt s(r.db, "SELECT id, matchers, started_at, finished_at FROM drills WHERE id = ?");
+  const std::string sql = std::string("SELECT ") + DrillColumns() + " FROM drills WHERE id = ?";
+  Stmt s(r.db, sql.c_str());
   if (!s.prepared()) return ReadError(r.db, "reading drill");
   s.Bind(1, id);
   int rc = s.Step();
@@ -398,19 +457,24 @@ Result<std::optional<Drill>> SqliteStore::GetDrill(const std::string& id) {
 
 Result<std::vector<Drill>> SqliteStore::ListDrills() {
   ReadConn r(this);
-  Stmt s(r.db, "SELECT id, matchers, started_at, finished_at FROM drills ORDER BY started_at, id");
+  const std::string sql =
+      std::string("SELECT ") + DrillColumns() + " FROM drills ORDER BY started_at, id";
+  Stmt s(r.db, sql.c_str());
   if (!s.prepared()) return ReadError(r.db, "listing drills");
   return ReadAll(r.db, s, "listing drills", ReadDrill);
 }
 
 Status SqliteStore::InsertDrill(const Drill& drill) {
   MutexLock lock(&mu_);
-  Stmt s(db_, "INSERT INTO drills (id, matchers, started_at, finished_at) VALUES (?, ?, ?, ?)");
+  Stmt s(db_,
+         "INSERT INTO drills (id, matchers, started_at, finished_at, scenarios) "
+         "VALUES (?, ?, ?, ?, ?)");
   if (!s.prepared()) return Error("storing drill");
   s.Bind(1, drill.id);
   s.Bind(2, StringsToJson(drill.matchers));
   s.Bind(3, drill.started_at);
   s.Bind(4, drill.finished_at);
+  s.Bind(5, StringsToJson(drill.scenarios));
   int rc = s.Step();
   if (rc == SQLITE_CONSTRAINT)
     return Conflict("drill " + QuoteForMessage(drill.id) + " already exists");

@@ -53,6 +53,11 @@ class SqliteStore final : public Store {
  private:
   explicit SqliteStore(sqlite3* db);
   Status Exec(const char* sql) AG_REQUIRES(mu_);
+  // The drills columns ReadDrill reads, in its order.
+  const char* DrillColumns() const {
+    return has_plans_ ? "id, matchers, started_at, finished_at, scenarios"
+                      : "id, matchers, started_at, finished_at, '[]'";
+  }
   Status Error(const std::string& what) AG_REQUIRES(mu_);
 
   // A connection to read on, locked while this object lives: the read
@@ -105,6 +110,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite_detail::WriteStatements> write_stmts_ AG_GUARDED_BY(mu_);  // lazily
   Mutex read_mu_;               // the read connection, serialized
   sqlite3* read_db_ = nullptr;  // WAL lets it read beside the writer; set once, by Open
+
+  bool has_plans_ = true;  // false for a version-1 file opened read-only
 
   Mutex queue_mu_;
   CondVar queue_cv_{&queue_mu_};

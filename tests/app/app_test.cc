@@ -128,7 +128,7 @@ TEST_F(AppTest, TickNowDecidesClosedWindowsWithoutTheTicker) {
   ASSERT_TRUE(app.ok()) << app.status().ToString();
   Service& service = (*app)->service();
   bool created = false;
-  ASSERT_TRUE(service.StartDrill("d1", {}, &created).ok());
+  ASSERT_TRUE(service.StartDrill("d1", {}, {}, &created).ok());
   ASSERT_TRUE(service.Inject({"d1", "A", std::nullopt, ""}, &created).ok());
   clock_.Advance(minutes(6));  // past the default 5m window, with no alert
   const std::string decided = "msg=\"injection decided\" drill=d1 scenario=A injection=A-1";

@@ -90,9 +90,29 @@ TEST_F(CommandsTest, ReportExitCodeFollowsTheVerdict) {
   EXPECT_EQ(md.exit_code, 1) << md.output();
   EXPECT_NE(md.output().find("# Game day d1"), std::string::npos);
   EXPECT_NE(md.output().find("drill d1: fail"), std::string::npos);
-  // Pending (nothing injected in an open drill) is not a pass either.
+  // Pending (nothing injected in an open drill) is not a pass either: it
+  // has its own code, so a pipeline can tell "wait" from "failed".
   ASSERT_EQ(RunAlertgate("drill start --drill=d2 " + url_).exit_code, 0);
-  EXPECT_EQ(RunAlertgate("report --drill=d2 " + url_).exit_code, 1);
+  EXPECT_EQ(RunAlertgate("report --drill=d2 " + url_).exit_code, 4);
+  // Every planned scenario passed, but the drill is still open: pending;
+  // once finished: pass, exit 0.
+  ASSERT_EQ(RunAlertgate("drill start --drill=d3 --scenarios=A " + url_).exit_code, 0);
+  EXPECT_EQ(RunAlertgate("drill start --drill=d3 --scenarios=A,B " + url_).exit_code, 1);
+  auto planned = RunAlertgate("report --drill=d3 --format=json " + url_);
+  EXPECT_EQ(planned.exit_code, 4) << planned.output();
+  EXPECT_NE(planned.output().find(R"("scenarios": [
+    "A"
+  ])"),
+            std::string::npos)
+      << planned.output();
+  ASSERT_EQ(RunAlertgate("drill finish --drill=d3 " + url_).exit_code, 0);
+  auto not_run = RunAlertgate("report --drill=d3 --format=json " + url_);
+  EXPECT_EQ(not_run.exit_code, 1) << not_run.output();  // A never ran
+  EXPECT_NE(not_run.output().find(R"("not_run": [
+    "A"
+  ])"),
+            std::string::npos)
+      << not_run.output();
   // Unknown drill: an error, not a verdict.
   EXPECT_EQ(RunAlertgate("report --drill=nope " + url_).exit_code, 2);
 }

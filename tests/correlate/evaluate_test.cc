@@ -40,7 +40,7 @@ scenarios:
 }
 
 Drill MakeDrill(std::vector<std::string> matchers = {}) {
-  return Drill{"d1", std::move(matchers), kT0, std::nullopt};
+  return Drill{"d1", std::move(matchers), kT0, std::nullopt, {}};
 }
 
 Injection Inject(const std::string& scenario, Timestamp at, const std::string& id = "") {
@@ -91,7 +91,42 @@ TEST(EvaluateTest, AllExpectationsOnTimeIsPassAtOnce) {
   EXPECT_EQ(*ir.time_to_alert, seconds(12));
   EXPECT_EQ(ir.window, minutes(3));
   EXPECT_EQ(ir.window_end, inj + minutes(3));
+  EXPECT_EQ(ir.acceptance, Acceptance::kPass);
+  // The injection passed, but an open drill is never pass.
+  EXPECT_EQ(r.verdict, DrillVerdict::kPending);
+}
+
+TEST(EvaluateTest, DrillPassesOnlyOnceFinished) {
+  const Config cfg = TestConfig();
+  std::vector<Notification> ns = {Alert("HAProxyBackendDown", kT0 + seconds(5), kT0 + seconds(9))};
+  Drill d = MakeDrill();
+  EXPECT_EQ(Evaluate(d, {Inject("B", kT0)}, ns, cfg, kT0 + seconds(10)).verdict,
+            DrillVerdict::kPending);
+  d.finished_at = kT0 + seconds(20);
+  const DrillResult r = Evaluate(d, {Inject("B", kT0)}, ns, cfg, kT0 + seconds(20));
   EXPECT_EQ(r.verdict, DrillVerdict::kPass);
+  EXPECT_TRUE(r.not_run.empty());
+}
+
+TEST(EvaluateTest, PlannedScenarioThatNeverRanFailsTheDrillAtFinish) {
+  const Config cfg = TestConfig();
+  std::vector<Notification> ns = {Alert("HAProxyBackendDown", kT0 + seconds(5), kT0 + seconds(9))};
+  Drill d = MakeDrill();
+  d.scenarios = {"A", "B"};
+  // Open: A may still run.
+  DrillResult open = Evaluate(d, {Inject("B", kT0)}, ns, cfg, kT0 + seconds(10));
+  EXPECT_EQ(open.verdict, DrillVerdict::kPending);
+  EXPECT_TRUE(open.not_run.empty());
+  d.finished_at = kT0 + seconds(20);
+  DrillResult done = Evaluate(d, {Inject("B", kT0)}, ns, cfg, kT0 + seconds(20));
+  EXPECT_EQ(done.verdict, DrillVerdict::kFail);
+  EXPECT_EQ(done.not_run, std::vector<std::string>{"A"});
+  // Every planned scenario ran and passed: pass.
+  ns.push_back(Alert("PostgresPrimaryDown", kT0 + seconds(6), kT0 + seconds(11)));
+  ns.push_back(Alert("PostgresReplicaPromoted", kT0 + seconds(7), kT0 + seconds(12), Critical()));
+  DrillResult all = Evaluate(d, {Inject("B", kT0), Inject("A", kT0)}, ns, cfg, kT0 + seconds(20));
+  EXPECT_EQ(all.verdict, DrillVerdict::kPass);
+  EXPECT_TRUE(all.not_run.empty());
 }
 
 TEST(EvaluateTest, NotificationAfterGateIsLate) {
@@ -335,12 +370,23 @@ TEST(EvaluateTest, StartsAtLaterThanReceiptBeyondToleranceIsFlaggedAsSkew) {
   EXPECT_EQ(*r.injections[0].expectations[0].time_to_notify, seconds(10));
 }
 
-TEST(EvaluateTest, DrillVerdictPendingWhileAnyInjectionPending) {
+TEST(EvaluateTest, DrillFailsAsSoonAsOneInjectionFailsEvenWithOthersPending) {
   const Config cfg = TestConfig();
   std::vector<Notification> ns = {};
-  // B-1 is silent (window closed), A-1 still open.
+  // B-1 is silent (window closed), A-1 still open, the drill too.
   auto r = Evaluate(MakeDrill(), {Inject("B", kT0), Inject("A", kT0 + minutes(4))}, ns, cfg,
                     kT0 + minutes(5));
+  EXPECT_EQ(r.injections[0].acceptance, Acceptance::kFail);
+  EXPECT_EQ(r.injections[1].acceptance, Acceptance::kPending);
+  EXPECT_EQ(r.verdict, DrillVerdict::kFail);
+}
+
+TEST(EvaluateTest, FinishedDrillIsPendingWhileAWindowIsOpen) {
+  const Config cfg = TestConfig();
+  Drill d = MakeDrill();
+  d.finished_at = kT0 + minutes(1);
+  auto r = Evaluate(d, {Inject("B", kT0)}, {}, cfg, kT0 + minutes(2));
+  EXPECT_EQ(r.injections[0].verdict, InjectionVerdict::kPending);
   EXPECT_EQ(r.verdict, DrillVerdict::kPending);
 }
 
@@ -400,8 +446,8 @@ TEST(EvaluateTest, SameInputsGiveSameResult) {
   EXPECT_FALSE(a.unexpected.empty());
 
   // Something else evaluated in between: no state may carry over.
-  (void)Evaluate(Drill{"other", {}, kT0, kT0 + minutes(1)}, {Inject("A", kT0)}, {}, TestConfig(),
-                 kT0 + minutes(60));
+  (void)Evaluate(Drill{"other", {}, kT0, kT0 + minutes(1), {}}, {Inject("A", kT0)}, {},
+                 TestConfig(), kT0 + minutes(60));
 
   EvaluationInputs second = RichInputs();
   std::reverse(second.injections.begin(), second.injections.end());

@@ -138,9 +138,10 @@ TEST_F(ServerTest, TimelyAlertIsPass) {
   ASSERT_EQ(r->status, 200) << r->body;
 
   auto doc = Json(Get("/api/v1/drills/d1")->body);
-  EXPECT_STREQ(doc["verdict"].GetString(), "pass");
+  EXPECT_STREQ(doc["verdict"].GetString(), "pending");  // the drill is still open
   const auto& ir = doc["injections"][0];
   EXPECT_STREQ(ir["verdict"].GetString(), "pass");
+  EXPECT_STREQ(ir["acceptance"].GetString(), "pass");
   EXPECT_DOUBLE_EQ(ir["time_to_alert_seconds"].GetDouble(), 12.0);
   const auto& e = ir["expectations"][0];
   EXPECT_STREQ(e["status"].GetString(), "on_time");

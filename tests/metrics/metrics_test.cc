@@ -18,7 +18,7 @@ const Timestamp kT0 = FromUnixMillis(1'770'022'800'000);  // 2026-02-02T09:00:00
 
 DrillResult PassedDrill() {
   DrillResult r;
-  r.drill = Drill{"2026-W5-game-day-1", {}, kT0, kT0 + std::chrono::minutes(30)};
+  r.drill = Drill{"2026-W5-game-day-1", {}, kT0, kT0 + std::chrono::minutes(30), {}};
   r.verdict = DrillVerdict::kPass;
   InjectionResult ir;
   ir.injection.drill = r.drill.id;

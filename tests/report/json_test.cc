@@ -59,7 +59,7 @@ InjectionResult Injected(const std::string& id, InjectionVerdict verdict) {
 // expectation nothing matched yet and an error.
 DrillResult TwoInjections() {
   DrillResult r;
-  r.drill = Drill{"d1", {"env=\"staging\""}, kT0, std::nullopt};
+  r.drill = Drill{"d1", {"env=\"staging\""}, kT0, std::nullopt, {}};
   r.verdict = DrillVerdict::kPending;
   InjectionResult a = Injected("A-1", InjectionVerdict::kPass);
   a.time_to_alert = Millis(12'300);

@@ -22,8 +22,8 @@ struct JunitSummary {
   std::string suite_failures_attr;
 };
 
-TEST(JunitTest, IsWellFormedWithOneFailurePerFailedInjection) {
-  const std::string xml = RenderJunit(FixedDrill());
+// Parses `xml` with expat; the counts a CI system reads from it.
+JunitSummary Summarize(const std::string& xml) {
   JunitSummary s;
   XML_Parser p = XML_ParserCreate("UTF-8");
   XML_SetUserData(p, &s);
@@ -49,13 +49,29 @@ TEST(JunitTest, IsWellFormedWithOneFailurePerFailedInjection) {
   const XML_LChar* err = XML_ErrorString(XML_GetErrorCode(p));
   const std::string error = err != nullptr ? err : "";
   XML_ParserFree(p);
-  ASSERT_EQ(status, XML_STATUS_OK) << error << "\n" << xml;
+  EXPECT_EQ(status, XML_STATUS_OK) << error << "\n" << xml;
+  return s;
+}
+
+TEST(JunitTest, IsWellFormedWithOneFailurePerFailedInjection) {
+  const JunitSummary s = Summarize(RenderJunit(FixedDrill()));
   EXPECT_EQ(s.testsuites, 1);
   EXPECT_EQ(s.testcases, 5);
   EXPECT_EQ(s.failures, 3);
   EXPECT_EQ(s.skipped, 1);
   EXPECT_EQ(s.suite_failures_attr, "3");
   EXPECT_EQ(s.failure_types, (std::vector<std::string>{"late", "incomplete", "silent"}));
+}
+
+TEST(JunitTest, EachPlannedScenarioThatNeverRanIsAFailedTestCase) {
+  DrillResult r = FixedDrill();
+  r.not_run = {"F", "G"};
+  const JunitSummary s = Summarize(RenderJunit(r));
+  EXPECT_EQ(s.testcases, 7);
+  EXPECT_EQ(s.failures, 5);
+  EXPECT_EQ(s.suite_failures_attr, "5");
+  EXPECT_EQ(s.failure_types,
+            (std::vector<std::string>{"late", "incomplete", "silent", "not_run", "not_run"}));
 }
 }  // namespace
 }  // namespace alertgate

@@ -94,8 +94,11 @@ scenarios:
 )",
                          "golden.yml");
   EXPECT_TRUE(cfg.ok()) << cfg.status().ToString();
-  Drill drill{
-      "2026-W5-game-day-1", {"env=\"staging\""}, kReportT0, kReportT0 + std::chrono::minutes(30)};
+  Drill drill{"2026-W5-game-day-1",
+              {"env=\"staging\""},
+              kReportT0,
+              kReportT0 + std::chrono::minutes(30),
+              {}};
   const Timestamp a = kReportT0 + std::chrono::minutes(1), b = kReportT0 + std::chrono::minutes(5),
                   c = kReportT0 + std::chrono::minutes(10),
                   d = kReportT0 + std::chrono::minutes(15),

@@ -54,7 +54,7 @@ class ServiceTest : public ::testing::Test {
 
   Drill Start(const std::string& id, const std::vector<std::string>& matchers = {}) {
     bool created = false;
-    auto d = service_->StartDrill(id, matchers, &created);
+    auto d = service_->StartDrill(id, matchers, {}, &created);
     EXPECT_TRUE(d.ok()) << d.status().ToString();
     EXPECT_TRUE(created);
     return d.ok() ? *d : Drill{};
@@ -95,7 +95,7 @@ TEST_F(ServiceTest, StartDrillIsIdempotentWithTheSameMatchers) {
   EXPECT_EQ(first.started_at, clock_.Now());
   clock_.Advance(seconds(30));
   bool created = true;
-  auto again = service_->StartDrill("d1", {"env=\"staging\""}, &created);
+  auto again = service_->StartDrill("d1", {"env=\"staging\""}, {}, &created);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_FALSE(created) << "starting a running drill again must not create it anew";
   EXPECT_EQ(again->started_at, first.started_at) << "a restart must not move the start time";
@@ -107,12 +107,12 @@ TEST_F(ServiceTest, StartDrillIsIdempotentWithTheSameMatchers) {
 TEST_F(ServiceTest, StartDrillConflictsOnOtherMatchersAndWhenFinished) {
   Start("d1", {"env=\"staging\""});
   bool created = true;
-  auto other = service_->StartDrill("d1", {"env=\"prod\""}, &created);
+  auto other = service_->StartDrill("d1", {"env=\"prod\""}, {}, &created);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.status().code(), StatusCode::kConflict);
   EXPECT_FALSE(created);
   ASSERT_TRUE(service_->FinishDrill("d1").ok());
-  auto restarted = service_->StartDrill("d1", {"env=\"staging\""}, &created);
+  auto restarted = service_->StartDrill("d1", {"env=\"staging\""}, {}, &created);
   ASSERT_FALSE(restarted.ok());
   EXPECT_EQ(restarted.status().code(), StatusCode::kConflict);
   EXPECT_NE(restarted.status().message().find("was finished"), std::string::npos)
@@ -121,10 +121,10 @@ TEST_F(ServiceTest, StartDrillConflictsOnOtherMatchersAndWhenFinished) {
 
 TEST_F(ServiceTest, StartDrillRejectsBadIdsAndMatchersAndStoresNothing) {
   bool created = true;
-  auto bad_id = service_->StartDrill("a/b", {}, &created);
+  auto bad_id = service_->StartDrill("a/b", {}, {}, &created);
   ASSERT_FALSE(bad_id.ok());
   EXPECT_EQ(bad_id.status().code(), StatusCode::kInvalidArgument);
-  auto bad_matcher = service_->StartDrill("d1", {"env=\"x\"", "env=staging"}, &created);
+  auto bad_matcher = service_->StartDrill("d1", {"env=\"x\"", "env=staging"}, {}, &created);
   ASSERT_FALSE(bad_matcher.ok());
   EXPECT_EQ(bad_matcher.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(bad_matcher.status().message().rfind("matchers[1]: ", 0), 0u)
@@ -133,6 +133,35 @@ TEST_F(ServiceTest, StartDrillRejectsBadIdsAndMatchersAndStoresNothing) {
   auto listed = service_->ListResults();
   ASSERT_TRUE(listed.ok());
   EXPECT_TRUE(listed->empty());
+}
+
+TEST_F(ServiceTest, StartDrillStoresThePlanAndRefusesABadOne) {
+  bool created = true;
+  auto unknown = service_->StartDrill("d1", {}, {"A", "Z"}, &created);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(unknown.status().message().rfind("scenarios[1]: unknown scenario \"Z\"", 0), 0u)
+      << unknown.status().message();
+  auto twice = service_->StartDrill("d1", {}, {"A", "A"}, &created);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(created);
+  ASSERT_TRUE(service_->ListResults().ok());
+  EXPECT_TRUE(service_->ListResults()->empty());
+
+  auto planned = service_->StartDrill("d1", {}, {"B", "A"}, &created);
+  ASSERT_TRUE(planned.ok()) << planned.status().ToString();
+  EXPECT_TRUE(created);
+  EXPECT_EQ(planned->scenarios, (std::vector<std::string>{"B", "A"}));
+  auto again = service_->StartDrill("d1", {}, {"B", "A"}, &created);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(created);
+  auto other = service_->StartDrill("d1", {}, {"A"}, &created);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), StatusCode::kConflict);
+  auto results = service_->Results("d1");
+  ASSERT_TRUE(results.ok());
+  EXPECT_EQ(results->drill.scenarios, (std::vector<std::string>{"B", "A"}));
 }
 
 TEST_F(ServiceTest, FinishDrillIsIdempotentAndUnknownDrillIsNotFound) {

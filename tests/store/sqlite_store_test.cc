@@ -131,7 +131,7 @@ TEST(SqliteStoreTest, OpenCreatesSchemaInWalMode) {
   EXPECT_THAT(raw.Column("PRAGMA journal_mode"), ElementsAre("wal"));
   EXPECT_THAT(raw.Column("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
               ElementsAre("drills", "injections", "notifications", "webhooks"));
-  EXPECT_THAT(raw.Column("PRAGMA user_version"), ElementsAre("1"));
+  EXPECT_THAT(raw.Column("PRAGMA user_version"), ElementsAre("2"));
 }
 
 TEST(SqliteStoreTest, OpensInMemoryDatabase) {
@@ -355,6 +355,64 @@ void Tamper(const std::string& path, const std::string& sql) {
   EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
   sqlite3_free(err);
   sqlite3_close(db);
+}
+
+// The drills table as schema version 1 wrote it (before drill plans), with
+// one finished drill in it.
+constexpr const char* kVersion1Drills = R"sql(
+CREATE TABLE drills (id TEXT PRIMARY KEY, matchers TEXT NOT NULL, started_at INTEGER NOT NULL,
+                     finished_at INTEGER);
+INSERT INTO drills VALUES ('old', '["env=\"staging\""]', 1770022800000, 1770024600000);
+PRAGMA user_version = 1;
+)sql";
+
+TEST(SqliteStoreTest, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsDrills) {
+  test::TempDir dir;
+  const std::string path = dir.File("alertgate.db");
+  Tamper(path, kVersion1Drills);
+  {
+    // Read-only (alertgate report --storage.path) cannot migrate: it reads
+    // the old file as it is, with no plans.
+    auto ro = SqliteStore::OpenReadOnly(path);
+    ASSERT_TRUE(ro.ok()) << ro.status().ToString();
+    auto old = (*ro)->GetDrill("old");
+    ASSERT_TRUE(old.ok()) << old.status().ToString();
+    ASSERT_TRUE(old->has_value());
+    EXPECT_TRUE((*old)->scenarios.empty());
+  }
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  auto old = store->GetDrill("old");
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  ASSERT_TRUE(old->has_value());
+  EXPECT_EQ((*old)->matchers, std::vector<std::string>{"env=\"staging\""});
+  EXPECT_TRUE((*old)->scenarios.empty());
+  Drill planned = MakeDrill("new", At(0), {});
+  planned.scenarios = {"A", "B"};
+  ASSERT_TRUE(store->InsertDrill(planned).ok());
+  store.reset();
+  store = MustOpen(path);  // a second start finds version 2 and changes nothing
+  ASSERT_NE(store, nullptr);
+  auto got = store->GetDrill("new");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->scenarios, (std::vector<std::string>{"A", "B"}));
+  RawDb raw(path);
+  EXPECT_THAT(raw.Column("PRAGMA user_version"), ElementsAre("2"));
+}
+
+TEST(SqliteStoreTest, NewerSchemaIsRefusedWithoutTouchingTheFile) {
+  test::TempDir dir;
+  const std::string path = dir.File("alertgate.db");
+  Tamper(path, "CREATE TABLE future (x); PRAGMA user_version = 99;");
+  auto store = SqliteStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(store.status().message(), HasSubstr("schema version 99, newer than this alertgate"));
+  auto ro = SqliteStore::OpenReadOnly(path);
+  ASSERT_FALSE(ro.ok());
+  EXPECT_THAT(ro.status().message(), HasSubstr("schema version 99"));
+  RawDb raw(path);
+  EXPECT_THAT(raw.Column("PRAGMA user_version"), ElementsAre("99"));
+  EXPECT_THAT(raw.Column("SELECT name FROM sqlite_master WHERE name = 'drills'"), IsEmpty());
 }
 
 TEST(SqliteStoreTest, CorruptStoredLabelsAreAnInternalErrorNotEmptyLabels) {
