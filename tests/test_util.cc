@@ -55,10 +55,14 @@ TempDir::~TempDir() {
 }
 
 bool Eventually(const std::function<bool()>& cond, std::chrono::milliseconds deadline) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < end) {
+  return EventuallyBy(std::chrono::steady_clock::now() + deadline, cond);
+}
+
+bool EventuallyBy(std::chrono::steady_clock::time_point deadline, const std::function<bool()>& cond,
+                  std::chrono::milliseconds interval) {
+  while (std::chrono::steady_clock::now() < deadline) {
     if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(interval);
   }
   return cond();
 }

@@ -101,6 +101,10 @@ class ServeProcess {
 // test sleeps for a fixed time.
 bool Eventually(const std::function<bool()>& cond,
                 std::chrono::milliseconds deadline = std::chrono::seconds(10));
+// The same with an absolute deadline and a chosen polling interval, for
+// waits that share one deadline (the end-to-end tests' budgets).
+bool EventuallyBy(std::chrono::steady_clock::time_point deadline, const std::function<bool()>& cond,
+                  std::chrono::milliseconds interval = std::chrono::milliseconds(5));
 
 // An httplib answer that is never a null to dereference. Made from an
 // httplib::Result: when no response came (refused, reset, name did not

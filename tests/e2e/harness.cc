@@ -597,15 +597,6 @@ std::optional<double> MetricValue(const std::string& exposition, const std::stri
   return std::nullopt;
 }
 
-bool PollUntil(Deadline deadline, const std::function<bool()>& done,
-               std::chrono::milliseconds interval) {
-  for (;;) {
-    if (done()) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(interval);
-  }
-}
-
 // ---------------------------------------------------------------------------
 // CaptureServer
 

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "test_util.h"
 
 namespace httplib {
 class Server;
@@ -371,8 +372,12 @@ class EnvTest : public ::testing::Test {
   bool started_ = false;
 };
 
-// Polls `done` every `interval` until it returns true or the deadline passes.
-bool PollUntil(Deadline deadline, const std::function<bool()>& done,
-               std::chrono::milliseconds interval = std::chrono::milliseconds(100));
+// Polls `done` every `interval` until it returns true or the deadline
+// passes: the suite's one poller (test::EventuallyBy), at the pace of
+// real servers.
+inline bool PollUntil(Deadline deadline, const std::function<bool()>& done,
+                      std::chrono::milliseconds interval = std::chrono::milliseconds(100)) {
+  return test::EventuallyBy(deadline, done, interval);
+}
 
 }  // namespace alertgate::e2e
