@@ -329,18 +329,22 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   // A new file gets the whole schema (its version is set last, so a crash
   // half-way leaves version 0 and the next start completes it); an older one
   // each migration in its own transaction.
-  Status s = version == 0 ? store->Exec(kSchema) : Status::Ok();
-  if (!s.ok()) return s.WithContext(path + ": ");
-  for (int v = std::max(version, 1); version != 0 && v < kSchemaVersion; ++v) {
-    s = store->Exec((std::string("BEGIN IMMEDIATE; ") + kMigrations[v - 1] + " COMMIT;").c_str());
+  if (version == 0) {
+    Status s = store->Exec(kSchema);
+    if (!s.ok()) return s.WithContext(path + ": ");
+  }
+  for (int v = version == 0 ? kSchemaVersion : version; v < kSchemaVersion; ++v) {
+    const std::string migration =
+        std::string("BEGIN IMMEDIATE; ") + kMigrations[v - 1] + " COMMIT;";
+    Status s = store->Exec(migration.c_str());
     if (!s.ok()) {
       return s.WithContext(path + ": migrating the schema to version " + std::to_string(v + 1) +
                            ": ");
     }
   }
-  // Creating the schema is not a write when it already exists; prove the
-  // file is writable now rather than at the first webhook.
-  s = store->Exec("BEGIN IMMEDIATE; COMMIT;");
+  // An up-to-date file was not written to; prove it is writable now rather
+  // than at the first webhook.
+  Status s = store->Exec("BEGIN IMMEDIATE; COMMIT;");
   if (!s.ok()) return s.WithContext(path + ": database is not writable: ");
   if (path != ":memory:") {
     rc = sqlite3_open_v2(path.c_str(), &store->read_db_,
