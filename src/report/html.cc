@@ -140,6 +140,15 @@ std::string RenderHtml(const DrillResult& r) {
     << (r.drill.finished_at ? FormatRfc3339(*r.drill.finished_at) : std::string("not yet")) << " · "
     << r.injections.size() << " injections · " << r.unexpected.size()
     << " unexpected alerts · times UTC</p>\n";
+  if (!r.drill.scenarios.empty()) {
+    std::string plan;
+    for (const auto& id : r.drill.scenarios) plan += (plan.empty() ? "" : ", ") + id;
+    h << "<p class=\"meta\">Plan: " << EscapeMarkup(plan) << "</p>\n";
+  }
+  for (const auto& id : r.not_run) {
+    h << "<p>" << Badge("fail") << " Scenario " << EscapeMarkup(id)
+      << " was planned but never injected before the drill finished.</p>\n";
+  }
   h << "<h2>Summary</h2>\n<div class=\"scroll\"><table>\n<tr><th>Scenario</th><th>Injected "
        "at</th><th>Time to alert</th><th>Gate</th><th>Verdict</th></tr>\n";
   for (const auto& ir : r.injections) {

@@ -16,6 +16,16 @@ using test::FixedDrill;
 
 TEST(HtmlTest, MatchesGolden) { test::ExpectReportGolden("drill.html", RenderHtml(FixedDrill())); }
 
+TEST(HtmlTest, ShowsThePlanAndEveryScenarioThatNeverRan) {
+  DrillResult r = FixedDrill();
+  r.drill.scenarios = {"A", "B", "<F>"};
+  r.not_run = {"<F>"};
+  const std::string html = RenderHtml(r);
+  EXPECT_NE(html.find("<p class=\"meta\">Plan: A, B, &lt;F&gt;</p>"), std::string::npos) << html;
+  EXPECT_NE(html.find("Scenario &lt;F&gt; was planned but never injected"), std::string::npos)
+      << html;
+}
+
 TEST(HtmlTest, RendersEveryTimelineInHeadlessChromium) {
   const char* chromium = "/usr/bin/chromium";
   ASSERT_TRUE(std::filesystem::exists(chromium))
