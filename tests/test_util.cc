@@ -210,6 +210,20 @@ void WriteFile(const std::string& path, const std::string& contents) {
   EXPECT_TRUE(out.good()) << "cannot write " << path;
 }
 
+void ExpectGoldenFile(const std::string& relative, const std::string& got) {
+  const std::string path = SourcePath(relative);
+  if (getenv("UPDATE_GOLDEN") != nullptr) {
+    WriteFile(path, got);
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in.good()) << "missing golden file " << relative << " (run with UPDATE_GOLDEN=1)";
+  std::stringstream want;
+  want << in.rdbuf();
+  EXPECT_EQ(got, want.str()) << "golden file " << relative
+                             << " differs; if intended, rerun with UPDATE_GOLDEN=1 and review";
+}
+
 ServeProcess::ServeProcess(const std::vector<std::string>& args, const std::string& log_file)
     : log_(log_file) {
   std::vector<std::string> all = {ALERTGATE_BINARY, "serve", "--web.listen-address=127.0.0.1:0"};

@@ -179,6 +179,10 @@ std::string BodyOf(const std::string& response);
 // Writes `contents` to `path`, replacing it.
 void WriteFile(const std::string& path, const std::string& contents);
 
+// Compares `got` with the golden file at `relative` (below the source tree);
+// UPDATE_GOLDEN=1 rewrites the file instead.
+void ExpectGoldenFile(const std::string& relative, const std::string& got);
+
 // The smallest useful alertgate config: scenario A, expecting
 // PostgresPrimaryDown, with the global defaults.
 inline constexpr const char* kOneScenarioConfig = R"(scenarios:

@@ -3,10 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "lint/inputs.h"
@@ -61,19 +58,7 @@ inline std::string StripSourceDir(std::string text) {
 
 // Compares `got` with tests/lint/golden/<name>; UPDATE_GOLDEN=1 rewrites it.
 inline void ExpectGolden(const std::string& name, const std::string& got) {
-  const std::string path = SourcePath("tests/lint/golden/" + name);
-  if (getenv("UPDATE_GOLDEN") != nullptr) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << got;
-    ASSERT_TRUE(out.good()) << "cannot write " << path;
-    return;
-  }
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in.good()) << "missing golden file " << name << " (run with UPDATE_GOLDEN=1)";
-  std::stringstream want;
-  want << in.rdbuf();
-  EXPECT_EQ(got, want.str()) << "golden file " << name
-                             << " differs; if intended, rerun with UPDATE_GOLDEN=1 and review";
+  ExpectGoldenFile("tests/lint/golden/" + name, got);
 }
 
 }  // namespace alertgate::test

@@ -5,13 +5,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <chrono>
-#include <fstream>
 #include <functional>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -157,22 +154,9 @@ inline DrillResult StoredFixedDrill() {
   return Evaluate(**drill, *injections, *notifications, f.config, f.now);
 }
 
-inline std::string ReportGolden(const std::string& name) {
-  return SourcePath("tests/report/golden/" + name);
-}
-
-// Compares with the golden file; UPDATE_GOLDEN=1 rewrites it instead.
+// Compares with tests/report/golden/<name>; UPDATE_GOLDEN=1 rewrites it instead.
 inline void ExpectReportGolden(const std::string& name, const std::string& got) {
-  if (getenv("UPDATE_GOLDEN") != nullptr) {
-    WriteFile(ReportGolden(name), got);
-    return;
-  }
-  std::ifstream in(ReportGolden(name), std::ios::binary);
-  ASSERT_TRUE(in.good()) << "missing golden file " << name << " (run with UPDATE_GOLDEN=1)";
-  std::stringstream want;
-  want << in.rdbuf();
-  EXPECT_EQ(got, want.str()) << "golden file " << name
-                             << " differs; if intended, rerun with UPDATE_GOLDEN=1 and review";
+  ExpectGoldenFile("tests/report/golden/" + name, got);
 }
 
 }  // namespace alertgate::test
