@@ -6,7 +6,8 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   g++ cmake ninja-build pkg-config
-  # libraries (see DESIGN.md "Dependencies")
+  # libraries: metrics, HTTP client, JSON, dates, tests, YAML, storage, regex,
+  # CLI flags, crypt_r, TLS, and Boost.Beast/Asio for the HTTP server
   prometheus-cpp-dev libcpp-httplib-dev rapidjson-dev libhowardhinnant-date-dev
   libgtest-dev libgmock-dev libyaml-cpp-dev libsqlite3-dev libre2-dev libcli11-dev
   libssl-dev libcrypt-dev libboost-dev

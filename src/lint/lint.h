@@ -1,7 +1,7 @@
 // `alertgate lint`: a static check that each expectation of each scenario
 // can be raised, routed to alertgate's webhook and notified within its gate,
-// computed from the Prometheus, rule and Alertmanager files alone (DESIGN.md,
-// "Facts about the real pipeline"):
+// computed from the Prometheus, rule and Alertmanager files alone, with the
+// pipeline's worst case (docs/lint.md, "The model"):
 //
 //   worst case = scrape_interval (+ scrape_timeout for a hanging target)
 //              + evaluation_interval

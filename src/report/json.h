@@ -1,4 +1,4 @@
-// The results document (DESIGN.md "Results document") as JSON.
+// The results document (docs/results.md) as JSON.
 #pragma once
 
 #include <string>

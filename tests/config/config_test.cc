@@ -17,8 +17,8 @@ using std::chrono::seconds;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-// The example from DESIGN.md ("Configuration"), plus a second scenario that
-// overrides nothing.
+// The documented example configuration (docs/configuration.md), plus a
+// second scenario that overrides nothing.
 constexpr const char* kDesignExample = R"yaml(global:
   gate: 60s            # time-to-notify gate, per expectation
   window: 5m           # after this, missing expectations are final
