@@ -141,9 +141,7 @@ std::string RenderHtml(const DrillResult& r) {
     << r.injections.size() << " injections · " << r.unexpected.size()
     << " unexpected alerts · times UTC</p>\n";
   if (!r.drill.scenarios.empty()) {
-    std::string plan;
-    for (const auto& id : r.drill.scenarios) plan += (plan.empty() ? "" : ", ") + id;
-    h << "<p class=\"meta\">Plan: " << EscapeMarkup(plan) << "</p>\n";
+    h << "<p class=\"meta\">Plan: " << EscapeMarkup(Join(r.drill.scenarios)) << "</p>\n";
   }
   for (const auto& id : r.not_run) {
     h << "<p>" << Badge("fail") << " Scenario " << EscapeMarkup(id)

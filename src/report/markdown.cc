@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/text.h"
 #include "core/time.h"
 #include "report/report.h"
 
@@ -42,11 +43,7 @@ std::string DrillVerdictText(const DrillResult& r) {
       return "PASS — every injection met its gate";
     case DrillVerdict::kFail:
       if (failed_injection) return "FAIL — at least one injection was late, incomplete or silent";
-      if (!r.not_run.empty()) {
-        std::string ids;
-        for (const auto& id : r.not_run) ids += (ids.empty() ? "" : ", ") + id;
-        return "FAIL — planned scenarios never ran: " + ids;
-      }
+      if (!r.not_run.empty()) return "FAIL — planned scenarios never ran: " + Join(r.not_run);
       return "FAIL — the drill finished with no injection";
     case DrillVerdict::kPending:
       if (!r.drill.finished_at) return "PENDING — the drill is still open";
@@ -124,11 +121,7 @@ std::string RenderMarkdown(const DrillResult& r) {
     for (const auto& m : r.drill.matchers) scope += (scope.empty() ? "`" : ", `") + m + "`";
     md << "| Scope | " << Cell(scope) << " |\n";
   }
-  if (!r.drill.scenarios.empty()) {
-    std::string plan;
-    for (const auto& id : r.drill.scenarios) plan += (plan.empty() ? "" : ", ") + id;
-    md << "| Plan | " << Cell(plan) << " |\n";
-  }
+  if (!r.drill.scenarios.empty()) md << "| Plan | " << Cell(Join(r.drill.scenarios)) << " |\n";
   md << "| Verdict | **" << Cell(DrillVerdictText(r)) << "** |\n\n";
 
   md << "Acceptance bar: every expected alert notified within its gate; no silent fail.\n\n";
