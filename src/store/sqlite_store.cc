@@ -156,14 +156,9 @@ static_assert(std::size(kMigrations) == kSchemaVersion - 1, "one migration per v
 
 // The database's PRAGMA user_version (0 for a new, empty file); -1 on error.
 int SchemaVersion(sqlite3* db) {
-  sqlite3_stmt* st = nullptr;
-  int version = -1;
-  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW) {
-    version = sqlite3_column_int(st, 0);
-  }
-  sqlite3_finalize(st);
-  return version;
+  Stmt s(db, "PRAGMA user_version");
+  if (!s.prepared() || s.Step() != SQLITE_ROW) return -1;
+  return static_cast<int>(s.Int(0));
 }
 
 Status NewerSchema(const std::string& path, int version) {
